@@ -29,7 +29,7 @@ KERNEL_A = np.array([
     [0, 0, 0, 0, 0],
 ])
 
-#: Slide "Kernel", (b): a smoothing (Gaussian-like) kernel; its entries sum to 65.
+#: Slide "Kernel", (b): a smoothing (Gaussian-like) kernel; its entries sum to 57.
 KERNEL_B = np.array([
     [0, 1, 2, 1, 0],
     [1, 3, 5, 3, 1],
