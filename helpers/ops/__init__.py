@@ -13,7 +13,7 @@ from .shape import conv_output_size
 from .pad import pad
 from .im2col import unfold, fold
 from .conv import conv2d, conv2d_naive, conv2d_backward
-from .conv_transpose import conv_transpose2d
+from .conv_transpose import conv_transpose2d, conv_transpose2d_backward
 from .pool import (
     max_pool2d,
     max_pool2d_naive,
@@ -22,7 +22,12 @@ from .pool import (
     avg_pool2d_naive,
     avg_pool2d_backward,
 )
-from .adaptive import adaptive_avg_pool2d, adaptive_max_pool2d
+from .adaptive import (
+    adaptive_avg_pool2d,
+    adaptive_max_pool2d,
+    adaptive_avg_pool2d_backward,
+    adaptive_max_pool2d_backward,
+)
 from .activation import relu, relu_backward
 
 __all__ = [
@@ -34,6 +39,7 @@ __all__ = [
     "conv2d_naive",
     "conv2d_backward",
     "conv_transpose2d",
+    "conv_transpose2d_backward",
     "max_pool2d",
     "max_pool2d_naive",
     "max_pool2d_backward",
@@ -42,6 +48,8 @@ __all__ = [
     "avg_pool2d_backward",
     "adaptive_avg_pool2d",
     "adaptive_max_pool2d",
+    "adaptive_avg_pool2d_backward",
+    "adaptive_max_pool2d_backward",
     "relu",
     "relu_backward",
 ]

@@ -15,7 +15,17 @@ import numpy as np
 from ._args import _is_int, as_array, as_batched, compute_dtype, pair
 from .shape import conv_output_size
 
-__all__ = ["ConvArgs", "check_conv2d", "check_grad_output", "conv_padding", "output_size", "check_bias", "check_groups"]
+__all__ = [
+    "ConvArgs",
+    "check_conv2d",
+    "check_input",
+    "check_weight",
+    "check_bias",
+    "check_groups",
+    "check_grad_output",
+    "conv_padding",
+    "output_size",
+]
 
 
 class ConvArgs(NamedTuple):
@@ -40,10 +50,10 @@ def check_groups(groups, fn: str) -> int:
     return int(groups)
 
 
-def check_weight(weight, fn: str) -> np.ndarray:
+def check_weight(weight, fn: str, layout: str = "(C_out, C_in/groups, kH, kW)") -> np.ndarray:
     w = as_array(weight, "weight", fn)
     if w.ndim != 4:
-        raise ValueError(f"{fn}: weight must be 4-D (C_out, C_in/groups, kH, kW); got {w.ndim}-D array of shape {w.shape}")
+        raise ValueError(f"{fn}: weight must be 4-D {layout}; got {w.ndim}-D array of shape {w.shape}")
     if min(w.shape) < 1:
         raise ValueError(f"{fn}: weight must have at least one channel and a kernel of size >= 1; got weight of shape {w.shape}")
     return w

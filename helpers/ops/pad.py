@@ -20,18 +20,25 @@ def pad(input, pad, mode="constant", value=None):
     """Pad an array, with torch's argument order and modes.
 
     Args:
-        input: array of any shape for ``mode="constant"``; (N, C, H, W),
-            (C, H, W) or (N, C, W) for the other modes, which pad only the
-            last one or two dimensions.
+        input: array of any shape for ``mode="constant"``. The other modes,
+            as torch, pad the last k = 1, 2 or 3 dimensions of an input with
+            k + 1 or k + 2 dimensions: ``(left, right)`` for (C, W) or
+            (N, C, W); ``(left, right, top, bottom)`` for (C, H, W) or
+            (N, C, H, W).
         pad: even-length tuple of ints ``(left, right[, top, bottom, ...])``,
             starting at the last dimension. Negative amounts crop (constant
-            mode only).
+            mode only; torch also crops in the other modes, here they raise).
+            Reflect padding must be smaller than the dimension it pads,
+            circular padding at most its size.
         mode: ``"constant"``, ``"reflect"`` (mirror without repeating the
             edge), ``"replicate"`` (repeat the edge) or ``"circular"`` (wrap).
         value: fill value for ``"constant"`` (default 0).
 
     Returns:
-        The padded array, same dtype as ``input``.
+        The padded array, same dtype as ``input`` (as torch: an integer
+        array stays integer and a fractional ``value`` is truncated).
+
+    Introduced in lesson 04 (padding).
 
     >>> pad(np.ones((1, 1, 2, 2)), (1, 1, 1, 1)).shape
     (1, 1, 4, 4)
@@ -67,9 +74,10 @@ def pad(input, pad, mode="constant", value=None):
         pos = [(max(a, 0), max(b, 0)) for a, b in widths]
         return np.pad(x, pos, mode="constant", constant_values=0 if value is None else value)
 
-    if n_dims > 2 or x.ndim < n_dims + 1 or x.ndim > 4:
+    if n_dims > 3 or x.ndim not in (n_dims + 1, n_dims + 2):
         raise ValueError(
-            f"{fn}: mode={mode!r} pads the last 1 or 2 dimensions of a 2-D to 4-D input; "
+            f"{fn}: mode={mode!r} pads the last k = 1, 2 or 3 dimensions of a (k+1)-D or (k+2)-D input "
+            f"(as torch: (left, right) for (C, W) or (N, C, W), 4 amounts for (C, H, W) or (N, C, H, W)); "
             f"got pad {pad!r} for input of shape {x.shape}"
         )
     for d, (a, b) in enumerate(widths):
