@@ -12,7 +12,8 @@ an activation between layers; the last layer gives one score (logit) per class.
 - :func:`dense_parameter_count`: weights + biases of a first dense layer on a
   flattened image (the measured "problem of MLPs on images").
 - :func:`train_classifier`, :func:`predict`, :func:`accuracy`: a seeded,
-  deterministic minibatch training loop (Adam, cross-entropy).
+  deterministic minibatch training loop (cross-entropy, and :class:`Adam`
+  written out, equal to ``torch.optim.Adam``).
 
 >>> x = np.array([[1.0, 2.0]])                 # (N=1, in_features=2)
 >>> w = np.array([[1.0, -1.0], [0.5, 0.5]])     # (out_features=2, in_features=2)
@@ -33,6 +34,7 @@ __all__ = [
     "make_mlp",
     "mlp_parameters",
     "dense_parameter_count",
+    "Adam",
     "train_classifier",
     "predict",
     "accuracy",
@@ -171,6 +173,49 @@ def _tensors(images, labels=None):
     return X, y
 
 
+class Adam:
+    """Adam (Kingma & Ba, 2015), written out: the same update as ``torch.optim.Adam``
+    with its defaults (no weight decay, no amsgrad), tested equal to it.
+
+    For each parameter ``p`` with gradient ``g``, at step ``t``::
+
+        m = beta1 * m + (1 - beta1) * g            # running mean of the gradient
+        v = beta2 * v + (1 - beta2) * g**2         # running mean of its square
+        p -= lr / (1 - beta1**t) * m / (sqrt(v) / sqrt(1 - beta2**t) + eps)
+
+    Written here rather than taken from ``torch.optim`` because the first
+    ``torch.optim`` optimizer of a session imports torch's compiler stack, about
+    2 s on a laptop, which a lesson that trains a tiny model for 1 s should not pay.
+    """
+
+    def __init__(self, params, lr: float = 1e-3, betas=(0.9, 0.999), eps: float = 1e-8):
+        import torch
+
+        self.params = [p for p in params if p.requires_grad]
+        self.lr, (self.beta1, self.beta2), self.eps = lr, betas, eps
+        self.t = 0
+        self.m = [torch.zeros_like(p) for p in self.params]
+        self.v = [torch.zeros_like(p) for p in self.params]
+
+    def zero_grad(self) -> None:
+        for p in self.params:
+            p.grad = None
+
+    def step(self) -> None:
+        import torch
+
+        self.t += 1
+        c1, c2 = 1 - self.beta1 ** self.t, 1 - self.beta2 ** self.t
+        with torch.no_grad():
+            for p, m, v in zip(self.params, self.m, self.v):
+                if p.grad is None:
+                    continue
+                m.lerp_(p.grad, 1 - self.beta1)
+                v.mul_(self.beta2).addcmul_(p.grad, p.grad, value=1 - self.beta2)
+                denom = (v.sqrt() / math.sqrt(c2)).add_(self.eps)
+                p.addcdiv_(m, denom, value=-self.lr / c1)
+
+
 def train_classifier(model, images, labels, epochs: int = 5, batch_size: int = 64, lr: float = 1e-3,
                      seed: int = 0, progress: bool = False):
     """Train ``model`` with Adam and cross-entropy on minibatches; deterministic for a given ``seed``.
@@ -190,7 +235,7 @@ def train_classifier(model, images, labels, epochs: int = 5, batch_size: int = 6
     if epochs < 1 or batch_size < 1:
         raise ValueError(f"train_classifier: epochs and batch_size must be positive; got {epochs} and {batch_size}")
     generator = torch.Generator().manual_seed(seed)
-    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    optimizer = Adam(model.parameters(), lr=lr)
     loss_fn = nn.CrossEntropyLoss()
     epochs_iter = range(epochs)
     if progress:

@@ -110,3 +110,23 @@ def test_training_with_progress_bar(one_thread):
 def test_bad_input_is_named(call, exc, words):
     with pytest.raises(exc, match=words):
         call()
+
+
+@pytest.mark.parametrize("lr,betas,eps", [(1e-3, (0.9, 0.999), 1e-8), (3e-2, (0.8, 0.99), 1e-6)])
+def test_adam_equals_torch_optim_adam(lr, betas, eps):
+    """The written-out Adam takes the same steps as torch's (the oracle), step after step."""
+    ours = mlp.make_mlp([5, 4, 3], seed=3).double()
+    theirs = mlp.make_mlp([5, 4, 3], seed=3).double()
+    opt_ours = mlp.Adam(ours.parameters(), lr=lr, betas=betas, eps=eps)
+    opt_theirs = torch.optim.Adam(theirs.parameters(), lr=lr, betas=betas, eps=eps, foreach=False)
+    rng = np.random.default_rng(4)
+    for _ in range(25):
+        x = torch.tensor(rng.normal(size=(8, 5)))
+        y = torch.tensor(rng.integers(0, 3, size=8))
+        for model, opt in ((ours, opt_ours), (theirs, opt_theirs)):
+            opt.zero_grad()
+            F.cross_entropy(model(x), y).backward()
+            opt.step()
+    for p, q in zip(ours.parameters(), theirs.parameters()):
+        np.testing.assert_allclose(p.detach().numpy(), q.detach().numpy(), rtol=1e-10, atol=1e-12)
+    assert not torch.equal(next(ours.parameters()), next(mlp.make_mlp([5, 4, 3], seed=3).double().parameters()))
