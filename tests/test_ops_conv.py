@@ -282,9 +282,18 @@ def test_docstring_examples_run(module):
 @pytest.mark.parametrize("block_bytes", [1, 700, 1 << 40], ids=["row-by-row", "few-rows", "one-block"])
 @pytest.mark.parametrize("index", range(len(ALWAYS)))
 def test_every_blocking_matches_torch(monkeypatch, block_bytes, index):
-    """The kernels cut the work into blocks of images or rows (conv_gemm.BLOCK_BYTES); every cut agrees."""
+    """The kernels cut the work into blocks of output positions (conv_gemm.BLOCK_BYTES); every cut agrees."""
     monkeypatch.setattr(helpers.ops.conv_gemm, "BLOCK_BYTES", block_bytes)
     check_against_torch(ALWAYS[index], np.float64)
+
+
+@pytest.mark.parametrize("C_in_g, C_out_g", [(1, 3), (3, 1), (2, 2)], ids=["adds", "gather", "equal"])
+@pytest.mark.parametrize("stride, dilation", [(1, 1), (2, 1), ((3, 2), (1, 2)), (1, (2, 3)), (2, 3)])
+def test_both_input_gradient_forms_match_torch(C_in_g, C_out_g, stride, dilation):
+    """grad_input is computed by adds into the input (C_in < C_out) or by a gather over grad_output."""
+    for groups in (1, 2):
+        case = make_case(2, groups, C_in_g, C_out_g, 11, 10, (3, 2), stride, 1, dilation, True, seed=groups)
+        check_against_torch(case, np.float64)
 
 
 def test_results_are_fresh_arrays():

@@ -78,7 +78,7 @@ def test_matches_torch(case, dtype):
 @pytest.mark.parametrize("block_bytes", [1, 700], ids=["row-by-row", "few-rows"])
 @pytest.mark.parametrize("index", range(len(ALWAYS)))
 def test_every_blocking_matches_torch(monkeypatch, block_bytes, index):
-    """The kernels cut the work into blocks of images or rows (conv_gemm.BLOCK_BYTES); every cut agrees."""
+    """The kernels cut the work into blocks of output positions (conv_gemm.BLOCK_BYTES); every cut agrees."""
     monkeypatch.setattr(helpers.ops.conv_gemm, "BLOCK_BYTES", block_bytes)
     check_against_torch(ALWAYS[index], np.float64)
 

@@ -1,131 +1,253 @@
-"""The vectorised convolution kernels: im2col + matrix products, block by block.
+"""The vectorised convolution kernels: shifted rows + matrix products, block by block.
 
 Internal module shared by :mod:`helpers.ops.conv` and
 :mod:`helpers.ops.conv_transpose`. The arrays are already validated and in
 the compute dtype; ``pads`` is ``(top, bottom, left, right)``.
 
-im2col lays the windows of a block of P output positions out as cols
-(C_in*kH*kW, P); per group, with ``K = C_in/groups * kH * kW``:
+The layout ("the grid"). The padded input is stored channel-major with the
+images one after another, every image flattened row by row:
+``flat[c, n*Hp*Wp + h*Wp + w]``. Kernel offset (i, j) of the output
+position at flat index ``p`` then reads ``flat[c, p + i*Wp + j]``: one shift
+of the whole row, the same for every position. So the im2col matrix::
+
+    cols (C_in*kH*kW, P)      row (c, i, j) = flat[c, shift(i, j) : shift(i, j) + P]
+
+is built from kH*kW contiguous copies (not from H_out*kH*kW short strided
+rows), and every output is computed on the padded grid, ``Hp*Wp`` positions
+per image of which the top-left ``H_out x W_out`` are kept (the rest, a few
+percent here, read across the border and are thrown away). With a stride
+the input is first split into its stride phases (every sH-th row and
+sW-th column from each starting offset, each a smaller grid); kernel offset
+(i, j) reads one phase, shifted, with unit steps. Per group, with
+``K = C_in/groups * kH * kW``:
 
 - forward:      out (C_out, P)  = weight (C_out, K) @ cols (K, P)
 - grad_weight:  (C_out, K)     += grad_output (C_out, P) @ cols^T
-- grad_input:   cols' (K, P)    = weight^T (K, C_out) @ grad_output, then col2im
+- grad_input:   per stride phase of the input, a forward convolution of
+  grad_output (on the same grid, shifted the other way) with the kernel
+  offsets that read that phase, transposed: each block of the input's
+  gradient is computed once, by one product, with no adds into overlapping
+  windows
 
-The output is processed in blocks (several images, or some rows of one
-image) whose cols take about ``BLOCK_BYTES``: cols is kH*kW times larger than
-the input, and a block that stays in the CPU's cache is written by im2col and
-read by the matrix product far faster than one that goes through main
-memory. Each block is one large product (NumPy's broadcasting matmul, or a
-product per image, is several times slower), and its scratch memory is
-reused from block to block and call to call.
+Positions are processed in blocks whose cols take about ``BLOCK_BYTES``:
+a block that stays in the CPU's cache is written by the copies and read by
+the matrix product far faster than one that goes through main memory. Each
+block is one large product, and the scratch memory is reused from block to
+block and call to call (:mod:`helpers.ops.conv_memory`).
 """
 from __future__ import annotations
 
 import numpy as np
 
 from .conv_memory import scratch
-from .im2col import _col2im_add, _im2col, _padded
 
 __all__ = ["conv_forward", "conv_weight_grad", "conv_input_grad", "BLOCK_BYTES"]
 
 BLOCK_BYTES = 2 << 20  # about one core's L2 cache here
-_NO_PADS = (0, 0, 0, 0)
 
 
-def _blocks(N, H_out, row_bytes):
-    """``(n0, n1, h0, h1)``: blocks of images and output rows whose cols take about BLOCK_BYTES."""
-    per_image = row_bytes * H_out
-    if per_image <= BLOCK_BYTES:
-        step = max(1, BLOCK_BYTES // per_image)
-        for n0 in range(0, N, step):
-            yield n0, min(N, n0 + step), 0, H_out
-    else:
-        step = max(1, BLOCK_BYTES // row_bytes)
-        for n0 in range(N):
-            for h0 in range(0, H_out, step):
-                yield n0, n0 + 1, h0, min(H_out, h0 + step)
+class _Grid:
+    """Where every kernel offset reads in the phase-split, flattened padded input."""
+
+    def __init__(self, in_shape, kernel, stride, pads, dilation, out_size):
+        N, C, H, W = in_shape
+        (kH, kW), (sH, sW), (dH, dW) = kernel, stride, dilation
+        top, bottom, left, right = pads
+        self.in_shape, self.stride, self.top, self.left = in_shape, stride, top, left
+        self.H_out, self.W_out = out_size
+        self.Hq = -(-(H + top + bottom) // sH)  # rows of one phase (ceil)
+        self.Wq = -(-(W + left + right) // sW)
+        self.size = N * self.Hq * self.Wq
+        # the last position that is kept, plus one; later ones are never computed
+        self.valid = (N - 1) * self.Hq * self.Wq + (self.H_out - 1) * self.Wq + self.W_out
+        self.phases = []  # (a, b): padded rows a, a+sH, ... and columns b, b+sW, ...
+        self.offsets = []  # per kernel offset, row-major: (index into phases, shift)
+        for i in range(kH):
+            for j in range(kW):
+                phase = (i * dH % sH, j * dW % sW)
+                if phase not in self.phases:
+                    self.phases.append(phase)
+                self.offsets.append((self.phases.index(phase), (i * dH // sH) * self.Wq + j * dW // sW))
+        self.margin = max(shift for _, shift in self.offsets)
+
+    def blocks(self, stop, rows, itemsize):
+        """``(p0, p1)`` ranges of positions 0..stop-1 whose im2col (``rows`` of them) takes about BLOCK_BYTES."""
+        step = max(1, BLOCK_BYTES // max(1, rows * itemsize))
+        return [(p0, min(stop, p0 + step)) for p0 in range(0, stop, step)]
+
+    def _phase_slices(self, a, b):
+        """Slices of a phase grid and of the (channel-major) input that hold the same pixels."""
+        (N, C, H, W), (sH, sW) = self.in_shape, self.stride
+        r0, c0 = max(0, -(-(self.top - a) // sH)), max(0, -(-(self.left - b) // sW))  # first ones inside the input
+        r1, c1 = -(-(H + self.top - a) // sH), -(-(W + self.left - b) // sW)
+        h0, w0 = r0 * sH + a - self.top, c0 * sW + b - self.left
+        return (slice(r0, r1), slice(c0, c1)), (slice(h0, H, sH), slice(w0, W, sW))
+
+    def split(self, x, slot):
+        """Input (N, C, H, W) -> phases (n_phases, C, size) in scratch memory, zero outside the input."""
+        N, C = x.shape[:2]
+        flat = scratch((len(self.phases), C, N, self.Hq, self.Wq), x.dtype, slot)
+        source = x.transpose(1, 0, 2, 3)
+        for k, (a, b) in enumerate(self.phases):
+            (rows, columns), (h, w) = self._phase_slices(a, b)
+            _zero_outside(flat[k], rows, columns)
+            flat[k, :, :, rows, columns] = source[:, :, h, w]
+        return flat.reshape(len(self.phases), C, self.size)
+
+    def merge(self, flat, dtype):
+        """Phases (n_phases, C, size) -> (N, C, H, W): the inverse of :meth:`split` on the input's pixels.
+
+        Pixels that no kernel offset reads (a dilation larger than the
+        stride can skip whole phases) get zero.
+        """
+        N, C, H, W = self.in_shape
+        sH, sW = self.stride
+        covered = len(self.phases) == sH * sW
+        result = (np.empty if covered else np.zeros)((N, C, H, W), dtype)
+        target = result.transpose(1, 0, 2, 3)
+        grids = flat.reshape(len(self.phases), C, N, self.Hq, self.Wq)
+        for k, (a, b) in enumerate(self.phases):
+            (rows, columns), (h, w) = self._phase_slices(a, b)
+            target[:, :, h, w] = grids[k, :, :, rows, columns]
+        return result
+
+    def spread(self, a, slot):
+        """(N, C, H_out, W_out) -> (C, margin + size) in scratch memory: on the grid after ``margin`` zeros,
+        zero at the positions that are not kept."""
+        N, C = a.shape[:2]
+        buffer = scratch((C, self.margin + self.size), a.dtype, slot)
+        buffer[:, :self.margin] = 0
+        grid = buffer[:, self.margin:].reshape(C, N, self.Hq, self.Wq)
+        rows, columns = slice(0, self.H_out), slice(0, self.W_out)
+        _zero_outside(grid, rows, columns)
+        grid[:, :, rows, columns] = a.transpose(1, 0, 2, 3)
+        return buffer
+
+    def gather(self, out, bias, dtype):
+        """(C, size) on the grid -> (N, C, H_out, W_out): keep the top-left H_out x W_out of every image."""
+        C = out.shape[0]
+        N = self.in_shape[0]
+        kept = out.reshape(C, N, self.Hq, self.Wq)[:, :, :self.H_out, :self.W_out].transpose(1, 0, 2, 3)
+        result = np.empty((N, C, self.H_out, self.W_out), dtype)
+        if bias is None:
+            result[...] = kept
+        else:
+            np.add(kept, bias[:, None, None], out=result)
+        return result
 
 
-def _input_rows(h0, h1, stride, dilation, kH):
-    """Rows of the padded input that output rows h0..h1-1 read."""
-    return slice(h0 * stride[0], (h1 - 1) * stride[0] + dilation[0] * (kH - 1) + 1)
+def _zero_outside(grid, rows, columns):
+    """Zero a (C, N, Hq, Wq) grid except grid[:, :, rows, columns] (which the caller fills)."""
+    grid[:, :, :rows.start] = 0
+    grid[:, :, rows.stop:] = 0
+    grid[:, :, rows, :columns.start] = 0
+    grid[:, :, rows, columns.stop:] = 0
 
 
-def _grad_block(grad_output, n0, n1, h0, h1):
-    """grad_output[n0:n1, :, h0:h1] as a (C_out, P) matrix in scratch memory."""
-    block = grad_output[n0:n1, :, h0:h1]
-    m = scratch((block.shape[1], block.shape[0]) + block.shape[2:], block.dtype, "grad")
-    m[...] = block.transpose(1, 0, 2, 3)
-    return m.reshape(block.shape[1], -1)
+def _cols(sources, p0, p1):
+    """im2col of one block: rows (c, r) = sources[r][0][c, sources[r][1] + p0 : sources[r][1] + p1].
+
+    ``sources``: per kernel offset, a (C, length) array and where position 0
+    sits in it. Built in this thread's scratch memory.
+    """
+    C = sources[0][0].shape[0]
+    cols = scratch((C, len(sources), p1 - p0), sources[0][0].dtype, "cols")
+    for r, (flat, start) in enumerate(sources):
+        cols[:, r] = flat[:, start + p0:start + p1]
+    return cols.reshape(C * len(sources), p1 - p0)
 
 
-def _matmul_groups(a, b, groups, slot):
-    """(g*M, K) @ (g*K, P) per group -> (g*M, P) in scratch memory; plain 2-D when groups == 1."""
-    g, M, P = groups, a.shape[0] // groups, b.shape[1]
-    out = scratch((g, M, P), np.result_type(a, b), slot)
-    if g == 1:
-        np.matmul(a, b, out=out[0])
-    else:
-        np.matmul(a.reshape(g, M, -1), b.reshape(g, -1, P), out=out)
-    return out.reshape(g * M, P)
+def _product(a, b, groups, out):
+    """(g*M, K) @ (g*K, P) per group, written into ``out`` (g*M, P); plain 2-D when groups == 1."""
+    if groups == 1:
+        np.matmul(a, b, out=out)
+        return
+    g, P = groups, b.shape[1]
+    block = scratch((g, a.shape[0] // g, P), out.dtype, "block")  # numpy's batched matmul wants a contiguous out
+    np.matmul(a.reshape(g, a.shape[0] // g, -1), b.reshape(g, -1, P), out=block)
+    out[...] = block.reshape(out.shape)
 
 
 def conv_forward(x, weight, bias, stride, pads, dilation, groups, out_size):
     """(N, C_in, H, W) * (C_out, C_in/g, kH, kW) -> (N, C_out, H_out, W_out)."""
-    N, C_in = x.shape[:2]
     C_out, C_in_g, kH, kW = weight.shape
-    H_out, W_out = out_size
+    grid = _Grid(x.shape, (kH, kW), stride, pads, dilation, out_size)
     w = weight.reshape(C_out, C_in_g * kH * kW)
-    xp = _padded(x, pads, reuse=True)
-    result = np.empty((N, C_out, H_out, W_out), dtype=w.dtype)
-    for n0, n1, h0, h1 in _blocks(N, H_out, C_in * kH * kW * W_out * w.itemsize):
-        xs = xp[n0:n1, :, _input_rows(h0, h1, stride, dilation, kH)]
-        cols = _im2col(xs, (kH, kW), stride, dilation, (h1 - h0, W_out), batch_first=False, reuse=True)
-        out = _matmul_groups(w, cols, groups, "out").reshape(C_out, n1 - n0, h1 - h0, W_out)
-        target = result[n0:n1, :, h0:h1]
-        if bias is None:
-            target[...] = out.transpose(1, 0, 2, 3)
-        else:
-            np.add(out.transpose(1, 0, 2, 3), bias[:, None, None], out=target)
-    return result
+    flat = grid.split(x, "padded")
+    sources = [(flat[k], shift) for k, shift in grid.offsets]
+    out = scratch((C_out, grid.size), w.dtype, "out")
+
+    for p0, p1 in grid.blocks(grid.valid, x.shape[1] * kH * kW, w.itemsize):
+        _product(w, _cols(sources, p0, p1), groups, out[:, p0:p1])
+    return grid.gather(out, bias, w.dtype)
 
 
 def conv_weight_grad(grad_output, x, weight_shape, stride, pads, dilation, groups):
     """grad_output (N, C_out, H_out, W_out), input (N, C_in, H, W) -> (C_out, C_in/g, kH, kW)."""
-    N, C_in = x.shape[:2]
     C_out, C_in_g, kH, kW = weight_shape
-    H_out, W_out = grad_output.shape[2:]
     g, K = groups, C_in_g * kH * kW
-    xp = _padded(x, pads, reuse=True)
-    grad_weight = np.zeros((g, C_out // g, K), dtype=np.result_type(grad_output, x))
-    for n0, n1, h0, h1 in _blocks(N, H_out, C_in * kH * kW * W_out * x.itemsize):
-        xs = xp[n0:n1, :, _input_rows(h0, h1, stride, dilation, kH)]
-        cols = _im2col(xs, (kH, kW), stride, dilation, (h1 - h0, W_out), batch_first=False, reuse=True)
-        go = _grad_block(grad_output, n0, n1, h0, h1)
+    grid = _Grid(x.shape, (kH, kW), stride, pads, dilation, grad_output.shape[2:])
+    flat = grid.split(x, "padded")
+    sources = [(flat[k], shift) for k, shift in grid.offsets]
+    go = grid.spread(grad_output, "grad")[:, grid.margin:]
+    dtype = np.result_type(grad_output, x)
+
+    grad_weight = np.zeros((g, C_out // g, K), dtype=dtype)
+    for p0, p1 in grid.blocks(grid.valid, x.shape[1] * kH * kW, x.itemsize):
+        cols, block = _cols(sources, p0, p1), go[:, p0:p1]
         # (cols @ go^T)^T rather than go @ cols^T: the same numbers, and OpenBLAS is ~1.5x faster this way
         if g == 1:
-            grad_weight[0] += (cols @ go.T).T
+            grad_weight[0] += (cols @ block.T).T
         else:
-            grad_weight += np.matmul(cols.reshape(g, K, -1), go.reshape(g, C_out // g, -1).transpose(0, 2, 1)).transpose(0, 2, 1)
+            grad_weight += np.matmul(cols.reshape(g, K, -1), block.reshape(g, C_out // g, -1).transpose(0, 2, 1)).transpose(0, 2, 1)
     return grad_weight.reshape(weight_shape)
 
 
 def conv_input_grad(grad_output, weight, in_shape, stride, pads, dilation, groups):
     """grad_output (N, C_out, H_out, W_out), weight (C_out, C_in/g, kH, kW) -> in_shape (N, C_in, H, W).
 
-    Also the forward of the transposed convolution.
+    Also the forward of the transposed convolution. Phase (a, b) of the
+    padded input's gradient at grid position p is the sum, over the kernel
+    offsets (i, j) that read that phase, of ``weight[:, :, i, j]^T @
+    grad_output[:, p - shift(i, j)]`` (zero where that falls outside the
+    output): a convolution of grad_output, computed as in the forward.
     """
-    N, C_in, H, W = in_shape
     C_out, C_in_g, kH, kW = weight.shape
-    H_out, W_out = grad_output.shape[2:]
-    g, K = groups, C_in_g * kH * kW
-    top, bottom, left, right = pads
+    g, C_out_g = groups, C_out // groups
+    C_in = in_shape[1]
+    dtype = np.result_type(grad_output, weight)
+    grid = _Grid(in_shape, (kH, kW), stride, pads, dilation, grad_output.shape[2:])
+    go = grid.spread(grad_output, "grad")
+    flat = scratch((len(grid.phases), C_in, grid.size), dtype, "grad_input")
+    if C_in < C_out:  # fewer rows to move the other way round: col2im
+        _input_grad_by_adds(go[:, grid.margin:], weight, grid, groups, flat)
+        return grid.merge(flat, dtype)
+    per_phase, tasks = [], []
+    for k in range(len(grid.phases)):
+        taps = [ij for ij, (phase, _) in enumerate(grid.offsets) if phase == k]
+        # per group: (C_in/g, C_out/g * taps), columns (c_out, tap) as _cols lays out its rows
+        w = weight.reshape(g, C_out_g, C_in_g, kH * kW)[..., taps].transpose(0, 2, 1, 3).reshape(C_in, C_out_g * len(taps))
+        per_phase.append((w, [(go, grid.margin - grid.offsets[ij][1]) for ij in taps]))
+        tasks += [(k, p0, p1) for p0, p1 in grid.blocks(grid.size, C_out * len(taps), np.dtype(dtype).itemsize)]
+    for k, p0, p1 in tasks:
+        w, sources = per_phase[k]
+        _product(w, _cols(sources, p0, p1), g, flat[k, :, p0:p1])
+    return grid.merge(flat, dtype)
+
+
+def _input_grad_by_adds(go, weight, grid, groups, flat):
+    """conv_input_grad for C_in < C_out: cols' = weight^T @ grad_output per block, each row added at its shift.
+
+    Moves C_in*kH*kW rows per position (adds) where the gather form moves
+    C_out*kH*kW (copies).
+    """
+    C_out, C_in_g, kH, kW = weight.shape
+    g, K, C_in = groups, C_in_g * kH * kW, flat.shape[1]
     w = weight.reshape(g, C_out // g, K).transpose(0, 2, 1).reshape(g * K, C_out // g)  # per group: weight^T
-    grad_xp = np.zeros((N, C_in, H + top + bottom, W + left + right), dtype=np.result_type(grad_output, weight))
-    for n0, n1, h0, h1 in _blocks(N, H_out, C_in * kH * kW * W_out * grad_xp.itemsize):
-        cols = _matmul_groups(w, _grad_block(grad_output, n0, n1, h0, h1), g, "cols")  # (C_in*kH*kW, P)
-        target = grad_xp[n0:n1, :, _input_rows(h0, h1, stride, dilation, kH)]
-        _col2im_add(target, cols, (kH, kW), stride, dilation, (h1 - h0, W_out), batch_first=False)
-    if any(pads):
-        return np.ascontiguousarray(grad_xp[:, :, top:top + H, left:left + W])
-    return grad_xp
+    flat[...] = 0
+    for p0, p1 in grid.blocks(grid.valid, C_in * kH * kW, flat.itemsize):
+        cols = scratch((C_in * kH * kW, p1 - p0), flat.dtype, "cols")
+        _product(w, go[:, p0:p1], g, cols)
+        cols = cols.reshape(C_in, kH * kW, p1 - p0)
+        for ij, (k, shift) in enumerate(grid.offsets):
+            flat[k, :, shift + p0:shift + p1] += cols[:, ij]
