@@ -10,6 +10,14 @@ conv2d_backward within 1.4x of torch's forward + autograd backward.
     python benchmarks/bench_conv.py --quick      # a short run (fewer repeats)
     python benchmarks/bench_conv.py --threads 1  # one thread each
 
+Both libraries keep their worker threads spinning for a while after each
+call (OpenBLAS for up to about 2**28 cycles, torch's OpenMP threads likewise),
+and a spinning thread of one library takes a core from the other: timed back
+to back, each side runs with one core fewer than it was given, and the table
+swings by 2-5x from run to run. So each timed batch starts after a pause of
+``SETTLE`` seconds in which the other library's threads go to sleep; neither
+library's settings are changed.
+
 On a machine shared with other busy processes, multi-threaded BLAS calls
 (NumPy's OpenBLAS more than torch's oneDNN) stall at every barrier while a
 thread waits for a core, and the 2-thread numbers swing by 10x from run to
@@ -42,6 +50,7 @@ CASES = [
     (1, 3, 512, 512, 8, 5, 2, 2),
 ]
 FORWARD_GOAL, TRAINING_GOAL = 2.0, 1.4
+SETTLE = 0.3  # seconds before each timed batch: lets the other library's spinning threads sleep
 
 
 def timed(fn, number):
@@ -84,7 +93,9 @@ def bench_case(case, repeats, min_time=0.05):
         number = max(1, int(min_time / max(timed(theirs, 1), 1e-6)))
         t_ours, t_theirs = [], []
         for _ in range(repeats):
+            time.sleep(SETTLE)
             t_ours.append(timed(ours, number))
+            time.sleep(SETTLE)
             t_theirs.append(timed(theirs, number))
         results.append((statistics.median(t_ours), statistics.median(t_theirs)))
     return results
