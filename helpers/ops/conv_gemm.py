@@ -23,11 +23,11 @@ sW-th column from each starting offset, each a smaller grid); kernel offset
 
 - forward:      out (C_out, P)  = weight (C_out, K) @ cols (K, P)
 - grad_weight:  (C_out, K)     += grad_output (C_out, P) @ cols^T
-- grad_input:   per stride phase of the input, a forward convolution of
-  grad_output (on the same grid, shifted the other way) with the kernel
-  offsets that read that phase, transposed: each block of the input's
-  gradient is computed once, by one product, with no adds into overlapping
-  windows
+- grad_input:   when C_out <= C_in, per stride phase of the input, a forward
+  convolution of grad_output (on the same grid, shifted the other way) with
+  the kernel offsets that read that phase, transposed; when C_in < C_out,
+  cols' (K, P) = weight^T @ grad_output and each row added back at its
+  shift (col2im), whichever moves fewer rows
 
 Positions are processed in blocks whose cols take about ``BLOCK_BYTES``:
 a block that stays in the CPU's cache is written by the copies and read by
@@ -222,16 +222,13 @@ def conv_input_grad(grad_output, weight, in_shape, stride, pads, dilation, group
     if C_in < C_out:  # fewer rows to move the other way round: col2im
         _input_grad_by_adds(go[:, grid.margin:], weight, grid, groups, flat)
         return grid.merge(flat, dtype)
-    per_phase, tasks = [], []
     for k in range(len(grid.phases)):
         taps = [ij for ij, (phase, _) in enumerate(grid.offsets) if phase == k]
         # per group: (C_in/g, C_out/g * taps), columns (c_out, tap) as _cols lays out its rows
         w = weight.reshape(g, C_out_g, C_in_g, kH * kW)[..., taps].transpose(0, 2, 1, 3).reshape(C_in, C_out_g * len(taps))
-        per_phase.append((w, [(go, grid.margin - grid.offsets[ij][1]) for ij in taps]))
-        tasks += [(k, p0, p1) for p0, p1 in grid.blocks(grid.size, C_out * len(taps), np.dtype(dtype).itemsize)]
-    for k, p0, p1 in tasks:
-        w, sources = per_phase[k]
-        _product(w, _cols(sources, p0, p1), g, flat[k, :, p0:p1])
+        sources = [(go, grid.margin - grid.offsets[ij][1]) for ij in taps]
+        for p0, p1 in grid.blocks(grid.size, C_out * len(taps), np.dtype(dtype).itemsize):
+            _product(w, _cols(sources, p0, p1), g, flat[k, :, p0:p1])
     return grid.merge(flat, dtype)
 
 
