@@ -161,10 +161,18 @@ def dense_parameter_count(input_shape, out_features: int) -> int:
     return math.prod(dims) * int(out_features) + int(out_features)
 
 
-def _tensors(images, labels=None):
+def _dtype(model):
+    """The dtype of ``model``'s parameters (float32 unless it was made ``.double()``)."""
     import torch
 
-    X = torch.as_tensor(np.asarray(images, dtype=np.float32))
+    first = next(iter(model.parameters()), None)
+    return torch.float32 if first is None else first.dtype
+
+
+def _tensors(images, labels=None, dtype=None):
+    import torch
+
+    X = torch.as_tensor(np.asarray(images), dtype=dtype or torch.float32)
     if labels is None:
         return X
     y = torch.as_tensor(np.asarray(labels, dtype=np.int64))
@@ -221,7 +229,11 @@ def train_classifier(model, images, labels, epochs: int = 5, batch_size: int = 6
     """Train ``model`` with Adam and cross-entropy on minibatches; deterministic for a given ``seed``.
 
     Args:
-        model: a torch module mapping (B, ...) float32 to (B, classes) logits.
+        model: a torch module mapping (B, ...) images to (B, classes) logits;
+            the images are given to it in its parameters' dtype. A
+            ``.double()`` model trains in float64 and ends with the same
+            weights, to many digits, on every CPU (float32 results can differ
+            between processors in their last bits, and training amplifies that).
         images: (N, ...) array; labels: (N,) ints.
         progress: show a tqdm progress bar over epochs.
 
@@ -231,7 +243,7 @@ def train_classifier(model, images, labels, epochs: int = 5, batch_size: int = 6
     import torch
     from torch import nn
 
-    X, y = _tensors(images, labels)
+    X, y = _tensors(images, labels, _dtype(model))
     if epochs < 1 or batch_size < 1:
         raise ValueError(f"train_classifier: epochs and batch_size must be positive; got {epochs} and {batch_size}")
     generator = torch.Generator().manual_seed(seed)
@@ -263,7 +275,7 @@ def predict(model, images, batch_size: int = 1024) -> np.ndarray:
     """The class with the largest logit for each image: (N,) int64."""
     import torch
 
-    X = _tensors(images)
+    X = _tensors(images, dtype=_dtype(model))
     with torch.no_grad():
         out = [model(X[i:i + batch_size]).argmax(dim=1) for i in range(0, len(X), batch_size)]
     return torch.cat(out).numpy()

@@ -88,6 +88,22 @@ def test_training_learns_and_is_deterministic(one_thread):
     assert pred.shape == (400,) and pred.dtype == np.int64
 
 
+def test_double_model_trains_in_float64(one_thread):
+    """A .double() model gets float64 batches (lesson 01 trains this way so that its printed
+    numbers are the same on every CPU); the float32 run of the same seed lands close by."""
+    X, y = _toy_problem()
+    seen = []
+    model = mlp.make_mlp([6, 8, 2], seed=0).double()
+    model[0].register_forward_hook(lambda module, inputs, output: seen.append(inputs[0].dtype))
+    losses64 = mlp.train_classifier(model, X, y, epochs=3, batch_size=32, lr=1e-2, seed=0)
+    assert set(seen) == {torch.float64}
+    assert all(p.dtype == torch.float64 for p in model.parameters())
+    losses32 = mlp.train_classifier(mlp.make_mlp([6, 8, 2], seed=0), X, y, epochs=3, batch_size=32, lr=1e-2, seed=0)
+    assert losses64 != losses32
+    np.testing.assert_allclose(losses64, losses32, rtol=1e-4)
+    assert mlp.predict(model, X).dtype == np.int64
+
+
 def test_training_with_progress_bar(one_thread):
     X, y = _toy_problem(64)
     losses = mlp.train_classifier(mlp.make_mlp([6, 2], seed=0), X, y, epochs=2, progress=True)
