@@ -53,6 +53,28 @@ FORWARD_GOAL, TRAINING_GOAL = 2.0, 1.4
 SETTLE = 0.3  # seconds before each timed batch: lets the other library's spinning threads sleep
 
 
+def machine():
+    """The CPU's name and the kernel set NumPy's OpenBLAS picked for it (the ratios depend on both)."""
+    cpu = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    try:
+        from threadpoolctl import threadpool_info
+
+        kernels = sorted({i.get("architecture") or "?" for i in threadpool_info() if i.get("internal_api") == "openblas"})
+    except ImportError:
+        kernels = []
+    text = cpu + (f", OpenBLAS kernels for {'/'.join(kernels)}" if kernels else "")
+    forced = {k: os.environ[k] for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE") if k in os.environ}
+    if forced:  # some machines pin an older, slower kernel set for old OpenBLAS builds
+        text += (f"\nnote: {forced} is set in the environment and holds OpenBLAS to those kernels; "
+                 "for a stock NumPy, run: env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python benchmarks/bench_conv.py")
+    return text
+
+
 def timed(fn, number):
     start = time.perf_counter()
     for _ in range(number):
@@ -86,18 +108,27 @@ def bench_case(case, repeats, min_time=0.05):
         xt.grad = wt.grad = bt.grad = None
         F.conv2d(xt, wt, bt, **kw).backward(gt)
 
+    # The floor: the forward's matrix product alone, (C_out, C_in*k*k) @ (C_in*k*k, N*H_out*W_out),
+    # as one NumPy call on a ready-made matrix (no im2col, no layout changes).
+    weights = w.reshape(C_out, -1)
+    cols = rng.standard_normal((weights.shape[1], grad_output[:, 0].size), dtype=np.float32)
+    product = np.empty((C_out, cols.shape[1]), dtype=np.float32)
+
+    def gemm_floor():
+        np.matmul(weights, cols, out=product)
+
     results = []
-    for ours, theirs in ((ours_forward, torch_forward), (ours_training, torch_training)):
-        ours(), theirs()  # warm up (allocations, thread pools)
+    for fns in ((ours_forward, torch_forward, gemm_floor), (ours_training, torch_training)):
+        for fn in fns:
+            fn()  # warm up (allocations, thread pools)
         # enough calls per repeat that one repeat lasts about min_time
-        number = max(1, int(min_time / max(timed(theirs, 1), 1e-6)))
-        t_ours, t_theirs = [], []
+        number = max(1, int(min_time / max(timed(fns[1], 1), 1e-6)))
+        times = [[] for _ in fns]
         for _ in range(repeats):
-            time.sleep(SETTLE)
-            t_ours.append(timed(ours, number))
-            time.sleep(SETTLE)
-            t_theirs.append(timed(theirs, number))
-        results.append((statistics.median(t_ours), statistics.median(t_theirs)))
+            for fn, t in zip(fns, times):
+                time.sleep(SETTLE)
+                t.append(timed(fn, number))
+        results.append([statistics.median(t) for t in times])
     return results
 
 
@@ -109,23 +140,27 @@ def main(argv=None):
     torch.set_num_threads(args.threads)
     repeats, min_time = (3, 0.02) if args.quick else (7, 0.1)
 
-    header = f"{'case (N, C_in, H, W -> C_out, k, s, p)':<40} {'fwd ms':>8} {'torch':>8} {'ratio':>6}   {'fwd+bwd ms':>10} {'torch':>8} {'ratio':>6}"
+    header = (f"{'case (N, C_in, H, W -> C_out, k, s, p)':<40} {'fwd ms':>8} {'torch':>8} {'ratio':>6} {'gemm':>6}"
+              f"   {'fwd+bwd ms':>10} {'torch':>8} {'ratio':>6}")
     blas = os.environ.get("OPENBLAS_NUM_THREADS", "default")
     print(f"float32, torch {torch.__version__} with {torch.get_num_threads()} threads, numpy {np.__version__} "
           f"(OPENBLAS_NUM_THREADS={blas}), "
           f"{repeats} alternating repeats, medians; load average before: {os.getloadavg()[0]:.1f} "
           f"on {os.cpu_count()} cores")
+    print(machine())
     print(header)
     print("-" * len(header))
     worst_forward = worst_training = 0.0
     for case in CASES:
-        (f_ours, f_torch), (t_ours, t_torch) = bench_case(case, repeats, min_time)
+        (f_ours, f_torch, f_gemm), (t_ours, t_torch) = bench_case(case, repeats, min_time)
         N, C_in, H, W, C_out, k, s, p = case
         name = f"({N}, {C_in}, {H}, {W} -> {C_out}, {k}, {s}, {p})"
         rf, rt = f_ours / f_torch, t_ours / t_torch
         worst_forward, worst_training = max(worst_forward, rf), max(worst_training, rt)
-        print(f"{name:<40} {f_ours * 1e3:8.2f} {f_torch * 1e3:8.2f} {rf:6.2f}   {t_ours * 1e3:10.2f} {t_torch * 1e3:8.2f} {rt:6.2f}",
-              flush=True)
+        print(f"{name:<40} {f_ours * 1e3:8.2f} {f_torch * 1e3:8.2f} {rf:6.2f} {f_gemm / f_torch:6.2f}"
+              f"   {t_ours * 1e3:10.2f} {t_torch * 1e3:8.2f} {rt:6.2f}", flush=True)
+    print("gemm: the forward's matrix product alone (one NumPy matmul of the same size on a ready-made "
+          "im2col matrix) / torch's whole forward; no NumPy convolution built on that product gets below it")
     load = os.getloadavg()[0]
     print(f"\nload average after: {load:.1f}" + (
         "  (busy machine: other processes share these cores, so both columns are inflated and noisy)"

@@ -160,12 +160,16 @@ def test_max_pool2d_nan_and_minus_inf_follow_torch():
         dict(kernel_size=(2, 3), stride=(2, 3)),
         dict(kernel_size=2, stride=3),  # gaps between windows
         dict(kernel_size=3, stride=2, padding=1),  # overlapping windows
+        dict(kernel_size=3, stride=2, ceil_mode=True),  # overlapping, the last window partly outside
+        dict(kernel_size=(3, 2), stride=(2, 1), padding=(1, 0), dilation=(1, 2)),  # overlapping, dilated
+        dict(kernel_size=2, stride=(1, 3)),  # overlapping along the height only
         dict(kernel_size=2, stride=2, padding=1, ceil_mode=True),
     ],
 )
 def test_max_pool2d_backward_routes_match_torch(kwargs, values):
-    """max_pool2d_backward picks a route by case (tiling windows without ties,
-    finite maxima, anything else); each must give torch's gradient."""
+    """max_pool2d_backward picks a route by case (windows apart: masks on
+    strided views; overlapping windows: stride phases; NaN or infinite
+    maxima: torch's indices); each must give torch's gradient."""
     rng = np.random.default_rng(3)
     shape = (2, 3, 6, 12)
     if values == "distinct":

@@ -41,7 +41,7 @@ import numpy as np
 
 from .conv_memory import scratch
 
-__all__ = ["conv_forward", "conv_weight_grad", "conv_input_grad", "BLOCK_BYTES"]
+__all__ = ["conv_forward", "conv_weight_grad", "conv_input_grad", "fill_outside", "BLOCK_BYTES"]
 
 BLOCK_BYTES = 2 << 20  # about one core's L2 cache here
 
@@ -90,7 +90,7 @@ class _Grid:
         source = x.transpose(1, 0, 2, 3)
         for k, (a, b) in enumerate(self.phases):
             (rows, columns), (h, w) = self._phase_slices(a, b)
-            _zero_outside(flat[k], rows, columns)
+            fill_outside(flat[k], rows, columns)
             flat[k, :, :, rows, columns] = source[:, :, h, w]
         return flat.reshape(len(self.phases), C, self.size)
 
@@ -119,7 +119,7 @@ class _Grid:
         buffer[:, :self.margin] = 0
         grid = buffer[:, self.margin:].reshape(C, N, self.Hq, self.Wq)
         rows, columns = slice(0, self.H_out), slice(0, self.W_out)
-        _zero_outside(grid, rows, columns)
+        fill_outside(grid, rows, columns)
         grid[:, :, rows, columns] = a.transpose(1, 0, 2, 3)
         return buffer
 
@@ -136,12 +136,12 @@ class _Grid:
         return result
 
 
-def _zero_outside(grid, rows, columns):
-    """Zero a (C, N, Hq, Wq) grid except grid[:, :, rows, columns] (which the caller fills)."""
-    grid[:, :, :rows.start] = 0
-    grid[:, :, rows.stop:] = 0
-    grid[:, :, rows, :columns.start] = 0
-    grid[:, :, rows, columns.stop:] = 0
+def fill_outside(grid, rows, columns, value=0):
+    """Set a 4-D array to ``value`` except grid[:, :, rows, columns] (which the caller fills)."""
+    grid[:, :, :rows.start] = value
+    grid[:, :, rows.stop:] = value
+    grid[:, :, rows, :columns.start] = value
+    grid[:, :, rows, columns.stop:] = value
 
 
 def _cols(sources, p0, p1):

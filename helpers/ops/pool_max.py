@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .conv_gemm import fill_outside
+from .conv_memory import scratch
 from .pool_common import (
     axis_offsets,
     check_grad_output,
@@ -139,8 +141,10 @@ def max_pool2d_backward(grad_output, input, kernel_size, stride=None, padding=0,
     fn = "max_pool2d_backward"
     x, unbatched, geometry = pool_setup(fn, input, kernel_size, stride, padding, dilation, ceil_mode)
     g = check_grad_output(fn, grad_output, x, unbatched, geometry.out, x.dtype)
-    out = _max_values(x, geometry)
-    grad_input = _backward_by_masks(x, out, g, geometry)
+    if _overlapping(geometry):
+        grad_input = _backward_by_phases(x, g, geometry)
+    else:
+        grad_input = _backward_by_masks(x, _max_values(x, geometry), g, geometry)
     if grad_input is None:
         grad_input = _backward_by_indices(x, g, geometry)
     return grad_input[0] if unbatched else grad_input
@@ -158,15 +162,115 @@ def _tiles(shape_hw, geometry):
     )
 
 
+def _overlapping(geometry):
+    """Whether neighbouring windows share input elements along some axis."""
+    (kH, kW), (sH, sW), _, (dH, dW), _ = geometry
+    return sH < (kH - 1) * dH + 1 or sW < (kW - 1) * dW + 1
+
+
+def _phase_axis(L, n_out, k, s, p, d):
+    """Stride phases along one axis of length ``L``.
+
+    Kernel offset ``a`` of output position ``o`` reads padded position
+    ``o*s + a*d``, that is element ``o + a*d // s`` of phase ``r = a*d % s``
+    (the padded positions ``r, r + s, r + 2s, ...``). Returns the offsets as
+    ``(phase, shift)`` pairs, and per phase ``r`` that is read: its length
+    and the slices of the phase array and of the input that hold the same
+    elements (the rest of the phase is padding).
+    """
+    offsets = [(a * d % s, a * d // s) for a in range(k)]
+    phases = {}
+    for r, _ in offsets:
+        if r not in phases:
+            length = max(m for q, m in offsets if q == r) + n_out
+            j0 = max(0, -(-(p - r) // s))  # first phase element inside the input
+            j1 = max(j0, min(length, -(-(L + p - r) // s)))
+            phases[r] = (length, slice(j0, j1), slice(j0 * s + r - p, j1 * s + r - p, s))
+    return offsets, phases
+
+
+def _backward_by_phases(x, g, geometry):
+    """The fast route for overlapping windows (3x3 stride 2, say).
+
+    Strided reads and writes (every second element) cost NumPy 4-10x more
+    than contiguous ones, and overlapping windows need one of each per kernel
+    offset. So the input is split once into its stride phases, padded with
+    ``-inf`` and flattened, planes one after another (the layout of
+    :mod:`helpers.ops.conv_gemm`): kernel offset (i, j) of the window at flat
+    position ``t`` then reads one phase at ``t + shift(i, j)``, one
+    contiguous slice for all windows at once. Positions past a plane's
+    ``H_out x W_out`` windows are computed too and get no gradient. The
+    maxima, each window's first maximum in torch's row-major scan (as in
+    :func:`_backward_by_masks`) and the gradient are computed on that grid,
+    and the gradient's phases are written back once. Returns None when some
+    maximum is NaN or infinite, as :func:`_backward_by_masks`.
+    """
+    N, C, H, W = x.shape
+    (kH, kW), (sH, sW), (pH, pW), (dH, dW), (H_out, W_out) = geometry
+    rows, row_phases = _phase_axis(H, H_out, kH, sH, pH, dH)
+    columns, column_phases = _phase_axis(W, W_out, kW, sW, pW, dW)
+    Jh = max(length for length, _, _ in row_phases.values())
+    Jw = max(length for length, _, _ in column_phases.values())
+    keys = [(rh, rw) for rh in row_phases for rw in column_phases]
+    size = N * C * Jh * Jw
+    valid = size - (Jh - H_out) * Jw - (Jw - W_out)  # one past the last window that is kept
+
+    # temporaries in reused memory (helpers.ops.conv_memory): fresh pages cost more than the arithmetic
+    phases = scratch((len(keys), N, C, Jh, Jw), x.dtype, "pool_phases")
+    for phase, (rh, rw) in zip(phases, keys):
+        (_, jh, h), (_, jw, w) = row_phases[rh], column_phases[rw]
+        fill_outside(phase, jh, jw, -np.inf)
+        phase[:, :, jh, jw] = x[:, :, h, w]
+    flat = phases.reshape(len(keys), size)
+    reads = [(keys.index((rh, rw)), mh * Jw + mw) for rh, mh in rows for rw, mw in columns]  # row-major
+
+    maxima = scratch(size, x.dtype, "pool_maxima")
+    k, shift = reads[0]
+    maxima[:valid] = flat[k, shift:shift + valid]
+    for k, shift in reads[1:]:
+        np.maximum(maxima[:valid], flat[k, shift:shift + valid], out=maxima[:valid])
+    if not np.isfinite(maxima.reshape(N, C, Jh, Jw)[:, :, :H_out, :W_out]).all():
+        return None
+    gradient = scratch(size, x.dtype, "pool_gradient")  # grad_output on the grid, zero where no window is kept
+    gradient.fill(0)
+    gradient.reshape(N, C, Jh, Jw)[:, :, :H_out, :W_out] = g
+    maxima, gradient = maxima[:valid], gradient[:valid]
+
+    grads = scratch((len(keys), size), x.dtype, "pool_grads")
+    grads.fill(0)
+    hit, found = scratch(valid, bool, "pool_hit"), scratch(valid, bool, "pool_found")
+    found.fill(False)
+    share = scratch(valid, x.dtype, "pool_share")
+    for k, shift in reads:
+        np.equal(flat[k, shift:shift + valid], maxima, out=hit)
+        np.greater(hit, found, out=hit)  # a later hit of a window already served is a tie: skip it
+        found |= hit
+        np.multiply(gradient, hit, out=share)
+        target = grads[k, shift:shift + valid]
+        np.add(target, share, out=target)
+
+    # every input element is in some phase unless a dilation skips phases or windows stop short of the end
+    covered = all(
+        sum(inside.stop - inside.start for _, inside, _ in axis.values()) == length
+        for axis, length in ((row_phases, H), (column_phases, W))
+    )
+    grad_input = (np.empty if covered else np.zeros)(x.shape, dtype=x.dtype)
+    for grad, (rh, rw) in zip(grads.reshape(len(keys), N, C, Jh, Jw), keys):
+        (_, jh, h), (_, jw, w) = row_phases[rh], column_phases[rw]
+        grad_input[:, :, h, w] = grad[:, :, jh, jw]
+    return grad_input
+
+
 def _backward_by_masks(x, out, g, geometry):
-    """The fast route when every window maximum (``out``) is finite.
+    """The fast route for windows that do not overlap (2x2 stride 2, say),
+    when every window maximum (``out``) is finite.
 
     For each kernel offset, a mask of the windows whose maximum sits there;
     where a window holds its maximum more than once, only its first hit in
     torch's scan order (row-major) is kept. Then each offset passes its
-    windows' gradients on with one slice-write (windows apart) or slice-add
-    (windows overlapping). Returns None when some maximum is NaN or
-    infinite (padding could then tie with it); the general route handles those.
+    windows' gradients on with one slice-write (no input element is in two
+    windows). Returns None when some maximum is NaN or infinite (padding
+    could then tie with it); the general route handles those.
     """
     N, C, H, W = x.shape
     (kH, kW), (sH, sW), (pH, pW), (dH, dW), (H_out, W_out) = geometry
@@ -189,17 +293,10 @@ def _backward_by_masks(x, out, g, geometry):
         for mask in masks[1:]:
             np.greater(mask, found, out=mask)
             found |= mask
-    overlapping = sH < (kH - 1) * dH + 1 or sW < (kW - 1) * dW + 1
     # Windows that tile the input write every element once; otherwise start from 0.
     grad_input = (np.empty if _tiles((H, W), geometry) else np.zeros)(x.shape, dtype=x.dtype)
-    share = np.empty(out.shape, dtype=x.dtype)
     for mask, (oh, ih, ow, iw) in zip(masks, offsets):
-        target = grad_input[:, :, ih, iw]
-        if overlapping:
-            np.multiply(g, mask, out=share)
-            target += share[:, :, oh, ow]
-        else:
-            np.multiply(g[:, :, oh, ow], mask[:, :, oh, ow], out=target)
+        np.multiply(g[:, :, oh, ow], mask[:, :, oh, ow], out=grad_input[:, :, ih, iw])
     return grad_input
 
 
