@@ -16,7 +16,10 @@ and a spinning thread of one library takes a core from the other: timed back
 to back, each side runs with one core fewer than it was given, and the table
 swings by 2-5x from run to run. So each timed batch starts after a pause of
 ``SETTLE`` seconds in which the other library's threads go to sleep; neither
-library's settings are changed.
+library's settings are changed. After the pause, one untimed call wakes the
+timed library's own threads: on a virtual machine, the first multi-threaded
+call after a pause of 0.3 s or more was measured to take about 10 ms (the
+idle virtual CPU has to be woken), against 0.2 ms for the same call warm.
 
 On a machine shared with other busy processes, multi-threaded BLAS calls
 (NumPy's OpenBLAS more than torch's oneDNN) stall at every barrier while a
@@ -122,11 +125,12 @@ def bench_case(case, repeats, min_time=0.05):
         for fn in fns:
             fn()  # warm up (allocations, thread pools)
         # enough calls per repeat that one repeat lasts about min_time
-        number = max(1, int(min_time / max(timed(fns[1], 1), 1e-6)))
+        number = max(1, int(min_time / max(min(timed(fns[1], 1) for _ in range(3)), 1e-6)))
         times = [[] for _ in fns]
         for _ in range(repeats):
             for fn, t in zip(fns, times):
                 time.sleep(SETTLE)
+                fn()  # wakes this library's threads (untimed)
                 t.append(timed(fn, number))
         results.append([statistics.median(t) for t in times])
     return results

@@ -20,7 +20,7 @@ import numpy as np
 
 from ._args import as_array
 from .conv_args import check_conv2d, check_grad_output
-from .conv_gemm import conv_forward, conv_input_grad, conv_weight_grad
+from .conv_gemm import conv_backward, conv_forward
 from .pad import pad
 
 __all__ = ["conv2d", "conv2d_naive", "conv2d_backward"]
@@ -173,7 +173,6 @@ def conv2d_backward(grad_output, input, weight, bias=None, stride=1, padding=0, 
     C_out = a.weight.shape[0]
     g = check_grad_output(g, (N, C_out) + a.out_size, a.unbatched, fn, "conv2d's output")
     g = g.astype(a.weight.dtype, copy=False)
-    grad_input = conv_input_grad(g, a.weight, a.input.shape, a.stride, a.pads, a.dilation, a.groups)
-    grad_weight = conv_weight_grad(g, a.input, a.weight.shape, a.stride, a.pads, a.dilation, a.groups)
+    grad_input, grad_weight = conv_backward(g, a.input, a.weight, a.stride, a.pads, a.dilation, a.groups)
     grad_bias = None if a.bias is None else g.sum(axis=(0, 2, 3))
     return (grad_input[0] if a.unbatched else grad_input), grad_weight, grad_bias

@@ -41,7 +41,7 @@ import numpy as np
 
 from .conv_memory import scratch
 
-__all__ = ["conv_forward", "conv_weight_grad", "conv_input_grad", "fill_outside", "BLOCK_BYTES"]
+__all__ = ["conv_forward", "conv_backward", "conv_weight_grad", "conv_input_grad", "fill_outside", "BLOCK_BYTES"]
 
 BLOCK_BYTES = 2 << 20  # about one core's L2 cache here
 
@@ -182,14 +182,25 @@ def conv_forward(x, weight, bias, stride, pads, dilation, groups, out_size):
     return grid.gather(out, bias, w.dtype)
 
 
-def conv_weight_grad(grad_output, x, weight_shape, stride, pads, dilation, groups):
-    """grad_output (N, C_out, H_out, W_out), input (N, C_in, H, W) -> (C_out, C_in/g, kH, kW)."""
+def conv_backward(grad_output, x, weight, stride, pads, dilation, groups):
+    """(grad_input, grad_weight) of :func:`conv_forward`; grad_output is spread onto the grid once for both."""
+    grid = _Grid(x.shape, weight.shape[2:], stride, pads, dilation, grad_output.shape[2:])
+    spread = (grid, grid.spread(grad_output, "grad"))
+    return (conv_input_grad(grad_output, weight, x.shape, stride, pads, dilation, groups, spread),
+            conv_weight_grad(grad_output, x, weight.shape, stride, pads, dilation, groups, spread))
+
+
+def conv_weight_grad(grad_output, x, weight_shape, stride, pads, dilation, groups, spread=None):
+    """grad_output (N, C_out, H_out, W_out), input (N, C_in, H, W) -> (C_out, C_in/g, kH, kW).
+
+    ``spread``: ``(grid, buffer)`` from :func:`conv_backward`, when grad_output is already on the grid.
+    """
     C_out, C_in_g, kH, kW = weight_shape
     g, K = groups, C_in_g * kH * kW
-    grid = _Grid(x.shape, (kH, kW), stride, pads, dilation, grad_output.shape[2:])
+    grid, go = spread or _spread(grad_output, x.shape, (kH, kW), stride, pads, dilation)
+    go = go[:, grid.margin:]
     flat = grid.split(x, "padded")
     sources = [(flat[k], shift) for k, shift in grid.offsets]
-    go = grid.spread(grad_output, "grad")[:, grid.margin:]
     dtype = np.result_type(grad_output, x)
 
     grad_weight = np.zeros((g, C_out // g, K), dtype=dtype)
@@ -203,7 +214,12 @@ def conv_weight_grad(grad_output, x, weight_shape, stride, pads, dilation, group
     return grad_weight.reshape(weight_shape)
 
 
-def conv_input_grad(grad_output, weight, in_shape, stride, pads, dilation, groups):
+def _spread(grad_output, in_shape, kernel, stride, pads, dilation):
+    grid = _Grid(in_shape, kernel, stride, pads, dilation, grad_output.shape[2:])
+    return grid, grid.spread(grad_output, "grad")
+
+
+def conv_input_grad(grad_output, weight, in_shape, stride, pads, dilation, groups, spread=None):
     """grad_output (N, C_out, H_out, W_out), weight (C_out, C_in/g, kH, kW) -> in_shape (N, C_in, H, W).
 
     Also the forward of the transposed convolution. Phase (a, b) of the
@@ -216,8 +232,7 @@ def conv_input_grad(grad_output, weight, in_shape, stride, pads, dilation, group
     g, C_out_g = groups, C_out // groups
     C_in = in_shape[1]
     dtype = np.result_type(grad_output, weight)
-    grid = _Grid(in_shape, (kH, kW), stride, pads, dilation, grad_output.shape[2:])
-    go = grid.spread(grad_output, "grad")
+    grid, go = spread or _spread(grad_output, in_shape, (kH, kW), stride, pads, dilation)
     flat = scratch((len(grid.phases), C_in, grid.size), dtype, "grad_input")
     if C_in < C_out:  # fewer rows to move the other way round: col2im
         _input_grad_by_adds(go[:, grid.margin:], weight, grid, groups, flat)
