@@ -287,6 +287,16 @@ def test_every_blocking_matches_torch(monkeypatch, block_bytes, index):
     check_against_torch(ALWAYS[index], np.float64)
 
 
+@pytest.mark.parametrize("rows", [1, 2, 4, 8, 9, 10, 19, 100])
+def test_forward_blocks_of_grid_rows_match_torch(monkeypatch, rows):
+    """The forward works in blocks of grid rows, copying each block's outputs out at once: blocks
+    within an image (some cut at an image's end), one image, several images, all of them."""
+    case = make_case(3, 1, 2, 3, 7, 9, (3, 3), 1, 1, 1, True)
+    # the padded grid: 9 rows of 11 positions per image; one row's im2col: 2*3*3 rows x 11 x 8 bytes
+    monkeypatch.setattr(helpers.ops.conv_gemm, "BLOCK_BYTES", rows * 18 * 11 * 8)
+    check_against_torch(case, np.float64)
+
+
 @pytest.mark.parametrize("C_in_g, C_out_g", [(1, 3), (3, 1), (2, 2)], ids=["adds", "gather", "equal"])
 @pytest.mark.parametrize("stride, dilation", [(1, 1), (2, 1), ((3, 2), (1, 2)), (1, (2, 3)), (2, 3)])
 def test_both_input_gradient_forms_match_torch(C_in_g, C_out_g, stride, dilation):

@@ -22,6 +22,8 @@ __all__ = [
 
 
 def _is_int(value) -> bool:
+    if type(value) is int:  # the common case, without the slower abstract-class check below
+        return True
     return isinstance(value, (numbers.Integral, np.integer)) and not isinstance(value, (bool, np.bool_))
 
 

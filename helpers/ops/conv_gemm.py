@@ -123,17 +123,28 @@ class _Grid:
         grid[:, :, rows, columns] = a.transpose(1, 0, 2, 3)
         return buffer
 
-    def gather(self, out, bias, dtype):
-        """(C, size) on the grid -> (N, C, H_out, W_out): keep the top-left H_out x W_out of every image."""
-        C = out.shape[0]
-        N = self.in_shape[0]
-        kept = out.reshape(C, N, self.Hq, self.Wq)[:, :, :self.H_out, :self.W_out].transpose(1, 0, 2, 3)
-        result = np.empty((N, C, self.H_out, self.W_out), dtype)
-        if bias is None:
-            result[...] = kept
-        else:
-            np.add(kept, bias[:, None, None], out=result)
-        return result
+    def row_blocks(self, rows_per_position, itemsize):
+        """``(R0, R1)`` ranges of grid rows (``Wq`` positions each, images one after another) whose
+        im2col takes about BLOCK_BYTES: whole images when one fits, else rows of one image."""
+        rows = max(1, BLOCK_BYTES // max(1, rows_per_position * itemsize * self.Wq))
+        if rows >= self.Hq:
+            rows -= rows % self.Hq
+        last = (self.in_shape[0] - 1) * self.Hq + self.H_out  # rows past the last kept one are never computed
+        return [(R0, min(last, R0 + rows)) for R0 in range(0, last, rows)]
+
+    def gather(self, block, R0, R1, result):
+        """Copy the kept outputs of grid rows R0..R1-1 from ``block`` (C, at least (R1 - R0 + Hq) * Wq)
+        into ``result`` (N, C, H_out, W_out): the top-left H_out x W_out of every image."""
+        C, Hq, Wq, H_out, W_out = block.shape[0], self.Hq, self.Wq, self.H_out, self.W_out
+        first, last = -(-R0 // Hq), (R1 - H_out) // Hq + 1  # images whose kept rows all lie in R0..R1-1
+        if last > first:  # one copy for all of them; the rows read past R1 are never kept
+            rows = block[:, (first * Hq - R0) * Wq:(last * Hq - R0) * Wq].reshape(C, last - first, Hq, Wq)
+            result[first:last] = rows[:, :, :H_out, :W_out].transpose(1, 0, 2, 3)
+        for n in {R0 // Hq, (R1 - 1) // Hq} - set(range(first, last)):  # images cut by the block's ends
+            h0, h1 = max(R0 - n * Hq, 0), min(R1 - n * Hq, H_out)
+            if h1 > h0:
+                rows = block[:, (n * Hq + h0 - R0) * Wq:(n * Hq + h1 - R0) * Wq].reshape(C, h1 - h0, Wq)
+                result[n, :, h0:h1] = rows[:, :, :W_out]
 
 
 def fill_outside(grid, rows, columns, value=0):
@@ -175,11 +186,20 @@ def conv_forward(x, weight, bias, stride, pads, dilation, groups, out_size):
     w = weight.reshape(C_out, C_in_g * kH * kW)
     flat = grid.split(x, "padded")
     sources = [(flat[k], shift) for k, shift in grid.offsets]
-    out = scratch((C_out, grid.size), w.dtype, "out")
+    result = np.empty((x.shape[0], C_out) + tuple(out_size), w.dtype)
+    blocks = grid.row_blocks(x.shape[1] * kH * kW, w.itemsize)
+    rows = max(R1 - R0 for R0, R1 in blocks)
+    out = scratch((C_out, (rows + grid.Hq) * grid.Wq), w.dtype, "out")
 
-    for p0, p1 in grid.blocks(grid.valid, x.shape[1] * kH * kW, w.itemsize):
-        _product(w, _cols(sources, p0, p1), groups, out[:, p0:p1])
-    return grid.gather(out, bias, w.dtype)
+    # Each block's products are biased and copied into the result while they are in cache.
+    for R0, R1 in blocks:
+        p0, p1 = R0 * grid.Wq, min(R1 * grid.Wq, grid.valid)
+        block = out[:, :p1 - p0]
+        _product(w, _cols(sources, p0, p1), groups, block)
+        if bias is not None:
+            block += bias[:, None]
+        grid.gather(out, R0, R1, result)
+    return result
 
 
 def conv_backward(grad_output, x, weight, stride, pads, dilation, groups):
