@@ -69,6 +69,29 @@ class _Grid:
                     self.phases.append(phase)
                 self.offsets.append((self.phases.index(phase), (i * dH // sH) * self.Wq + j * dW // sW))
         self.margin = max(shift for _, shift in self.offsets)
+        self.kernel = (kH, kW)
+
+    def taps(self, k):
+        """The kernel offsets that read phase ``k``, as a grid: rows ``i`` and columns ``j`` (each
+        evenly spaced; the phase of (i, j) depends on i and on j separately), the shift of the
+        first, and how the shift grows per row and per column of that grid."""
+        kH, kW = self.kernel
+        shift = {divmod(r, kW): s for r, (phase, s) in enumerate(self.offsets) if phase == k}
+        rows, columns = sorted({i for i, _ in shift}), sorted({j for _, j in shift})
+        first = shift[rows[0], columns[0]]
+        per_row = shift[rows[1], columns[0]] - first if len(rows) > 1 else 0
+        per_column = shift[rows[0], columns[1]] - first if len(columns) > 1 else 0
+        return rows, columns, first, per_row, per_column
+
+    def reads(self, flat):
+        """What the forward's im2col reads: per phase ``k``, ``flat[k]`` (C, size) with the kernel
+        offsets of :meth:`taps`, and the kernel rows and columns they fill (see :func:`_cols`)."""
+        result = []
+        for k in range(len(self.phases)):
+            rows, columns, first, per_row, per_column = self.taps(k)
+            where = (_spaced(rows), _spaced(columns))
+            result.append((flat[k], first, (len(rows), per_row), (len(columns), per_column), where))
+        return result
 
     def blocks(self, stop, rows, itemsize):
         """``(p0, p1)`` ranges of positions 0..stop-1 whose im2col (``rows`` of them) takes about BLOCK_BYTES."""
@@ -155,17 +178,31 @@ def fill_outside(grid, rows, columns, value=0):
     grid[:, :, rows, columns.stop:] = value
 
 
-def _cols(sources, p0, p1):
-    """im2col of one block: rows (c, r) = sources[r][0][c, sources[r][1] + p0 : sources[r][1] + p1].
+def _spaced(values):
+    """Evenly spaced ints as a slice."""
+    step = values[1] - values[0] if len(values) > 1 else 1
+    return slice(values[0], values[-1] + 1, step)
 
-    ``sources``: per kernel offset, a (C, length) array and where position 0
-    sits in it. Built in this thread's scratch memory.
+
+def _cols(reads, layout, p0, p1):
+    """im2col of one block of positions p0..p1-1, in this thread's scratch memory.
+
+    The rows are (c, a, b) for ``layout = (A, B)`` taps (the kernel's
+    (kH, kW), say). Each entry of ``reads`` is ``(array, start, (n_a, step_a),
+    (n_b, step_b), where)``: tap (a, b) of the ``n_a x n_b`` grid reads
+    ``array[c, start + a*step_a + b*step_b + p]`` for position ``p`` (steps
+    may be negative) and fills the rows ``where`` of the layout. One copy
+    per entry (a strided view over the shifted rows), not one per tap.
     """
-    C = sources[0][0].shape[0]
-    cols = scratch((C, len(sources), p1 - p0), sources[0][0].dtype, "cols")
-    for r, (flat, start) in enumerate(sources):
-        cols[:, r] = flat[:, start + p0:start + p1]
-    return cols.reshape(C * len(sources), p1 - p0)
+    C, n = reads[0][0].shape[0], p1 - p0
+    cols = scratch((C,) + tuple(layout) + (n,), reads[0][0].dtype, "cols")
+    for array, start, (n_a, step_a), (n_b, step_b), where in reads:
+        unit = array.strides[1]
+        view = np.lib.stride_tricks.as_strided(
+            array[:, start + p0:], shape=(C, n_a, n_b, n), strides=(array.strides[0], step_a * unit, step_b * unit, unit)
+        )
+        cols[(slice(None),) + where] = view
+    return cols.reshape(C * layout[0] * layout[1], n)
 
 
 def _product(a, b, groups, out):
@@ -184,8 +221,7 @@ def conv_forward(x, weight, bias, stride, pads, dilation, groups, out_size):
     C_out, C_in_g, kH, kW = weight.shape
     grid = _Grid(x.shape, (kH, kW), stride, pads, dilation, out_size)
     w = weight.reshape(C_out, C_in_g * kH * kW)
-    flat = grid.split(x, "padded")
-    sources = [(flat[k], shift) for k, shift in grid.offsets]
+    reads = grid.reads(grid.split(x, "padded"))
     result = np.empty((x.shape[0], C_out) + tuple(out_size), w.dtype)
     blocks = grid.row_blocks(x.shape[1] * kH * kW, w.itemsize)
     rows = max(R1 - R0 for R0, R1 in blocks)
@@ -195,7 +231,7 @@ def conv_forward(x, weight, bias, stride, pads, dilation, groups, out_size):
     for R0, R1 in blocks:
         p0, p1 = R0 * grid.Wq, min(R1 * grid.Wq, grid.valid)
         block = out[:, :p1 - p0]
-        _product(w, _cols(sources, p0, p1), groups, block)
+        _product(w, _cols(reads, (kH, kW), p0, p1), groups, block)
         if bias is not None:
             block += bias[:, None]
         grid.gather(out, R0, R1, result)
@@ -219,13 +255,12 @@ def conv_weight_grad(grad_output, x, weight_shape, stride, pads, dilation, group
     g, K = groups, C_in_g * kH * kW
     grid, go = spread or _spread(grad_output, x.shape, (kH, kW), stride, pads, dilation)
     go = go[:, grid.margin:]
-    flat = grid.split(x, "padded")
-    sources = [(flat[k], shift) for k, shift in grid.offsets]
+    reads = grid.reads(grid.split(x, "padded"))
     dtype = np.result_type(grad_output, x)
 
     grad_weight = np.zeros((g, C_out // g, K), dtype=dtype)
     for p0, p1 in grid.blocks(grid.valid, x.shape[1] * kH * kW, x.itemsize):
-        cols, block = _cols(sources, p0, p1), go[:, p0:p1]
+        cols, block = _cols(reads, (kH, kW), p0, p1), go[:, p0:p1]
         # (cols @ go^T)^T rather than go @ cols^T: the same numbers, and OpenBLAS is ~1.5x faster this way
         if g == 1:
             grad_weight[0] += (cols @ block.T).T
@@ -258,12 +293,15 @@ def conv_input_grad(grad_output, weight, in_shape, stride, pads, dilation, group
         _input_grad_by_adds(go[:, grid.margin:], weight, grid, groups, flat)
         return grid.merge(flat, dtype)
     for k in range(len(grid.phases)):
-        taps = [ij for ij, (phase, _) in enumerate(grid.offsets) if phase == k]
+        rows, columns, first, per_row, per_column = grid.taps(k)
+        taps = (len(rows), len(columns))
         # per group: (C_in/g, C_out/g * taps), columns (c_out, tap) as _cols lays out its rows
-        w = weight.reshape(g, C_out_g, C_in_g, kH * kW)[..., taps].transpose(0, 2, 1, 3).reshape(C_in, C_out_g * len(taps))
-        sources = [(go, grid.margin - grid.offsets[ij][1]) for ij in taps]
-        for p0, p1 in grid.blocks(grid.size, C_out * len(taps), np.dtype(dtype).itemsize):
-            _product(w, _cols(sources, p0, p1), g, flat[k, :, p0:p1])
+        w = weight.reshape(g, C_out_g, C_in_g, kH, kW)[:, :, :, _spaced(rows), _spaced(columns)]
+        w = w.transpose(0, 2, 1, 3, 4).reshape(C_in, C_out_g * taps[0] * taps[1])
+        # tap (a, b) reads grad_output shifted back by its shift
+        reads = [(go, grid.margin - first, (taps[0], -per_row), (taps[1], -per_column), (slice(None), slice(None)))]
+        for p0, p1 in grid.blocks(grid.size, C_out * taps[0] * taps[1], np.dtype(dtype).itemsize):
+            _product(w, _cols(reads, taps, p0, p1), g, flat[k, :, p0:p1])
     return grid.merge(flat, dtype)
 
 
