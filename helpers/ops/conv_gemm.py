@@ -12,8 +12,9 @@ of the whole row, the same for every position. So the im2col matrix::
 
     cols (C_in*kH*kW, P)      row (c, i, j) = flat[c, shift(i, j) : shift(i, j) + P]
 
-is built from kH*kW contiguous copies (not from H_out*kH*kW short strided
-rows), and every output is computed on the padded grid, ``Hp*Wp`` positions
+is built from shifted contiguous rows (not from H_out*kH*kW short strided
+rows; the offsets that read one phase form an evenly spaced grid of shifts,
+so one strided copy per phase moves them all), and every output is computed on the padded grid, ``Hp*Wp`` positions
 per image of which the top-left ``H_out x W_out`` are kept (the rest, a few
 percent here, read across the border and are thrown away). With a stride
 the input is first split into its stride phases (every sH-th row and
@@ -33,7 +34,9 @@ Positions are processed in blocks whose cols take about ``BLOCK_BYTES``:
 a block that stays in the CPU's cache is written by the copies and read by
 the matrix product far faster than one that goes through main memory. Each
 block is one large product, and the scratch memory is reused from block to
-block and call to call (:mod:`helpers.ops.conv_memory`).
+block and call to call (:mod:`helpers.ops.conv_memory`). The forward's
+blocks are whole grid rows (whole images when one fits), so that each
+block's outputs get their bias and go into the result while still in cache.
 """
 from __future__ import annotations
 
