@@ -237,17 +237,26 @@ def _backward_by_phases(x, g, geometry):
     maxima, gradient = maxima[:valid], gradient[:valid]
 
     grads = scratch((len(keys), size), x.dtype, "pool_grads")
-    grads.fill(0)
     hit, found = scratch(valid, bool, "pool_hit"), scratch(valid, bool, "pool_found")
     found.fill(False)
     share = scratch(valid, x.dtype, "pool_share")
-    for k, shift in reads:
-        np.equal(flat[k, shift:shift + valid], maxima, out=hit)
-        np.greater(hit, found, out=hit)  # a later hit of a window already served is a tie: skip it
-        found |= hit
-        np.multiply(gradient, hit, out=share)
+    written = set()
+    for r, (k, shift) in enumerate(reads):
+        if r < len(reads) - 1:
+            np.equal(flat[k, shift:shift + valid], maxima, out=hit)
+            np.greater(hit, found, out=hit)  # a later hit of a window already served is a tie: skip it
+            found |= hit
+        else:  # every window has a finite maximum: the ones not served yet have it here
+            np.logical_not(found, out=hit)
         target = grads[k, shift:shift + valid]
-        np.add(target, share, out=target)
+        if k in written:
+            np.multiply(gradient, hit, out=share)
+            np.add(target, share, out=target)
+        else:  # the first offset that reads this phase writes it
+            written.add(k)
+            grads[k, :shift] = 0
+            grads[k, shift + valid:] = 0
+            np.multiply(gradient, hit, out=target)
 
     # every input element is in some phase unless a dilation skips phases or windows stop short of the end
     covered = all(
