@@ -169,10 +169,10 @@ def _dtype(model):
     return torch.float32 if first is None else first.dtype
 
 
-def _tensors(images, labels=None, dtype=None):
+def _tensors(images, labels, dtype):
     import torch
 
-    X = torch.as_tensor(np.asarray(images), dtype=dtype or torch.float32)
+    X = torch.as_tensor(np.asarray(images), dtype=dtype)
     if labels is None:
         return X
     y = torch.as_tensor(np.asarray(labels, dtype=np.int64))
@@ -275,7 +275,7 @@ def predict(model, images, batch_size: int = 1024) -> np.ndarray:
     """The class with the largest logit for each image: (N,) int64."""
     import torch
 
-    X = _tensors(images, dtype=_dtype(model))
+    X = _tensors(images, None, _dtype(model))
     with torch.no_grad():
         out = [model(X[i:i + batch_size]).argmax(dim=1) for i in range(0, len(X), batch_size)]
     return torch.cat(out).numpy()

@@ -44,7 +44,7 @@ import numpy as np
 
 from .conv_memory import scratch
 
-__all__ = ["conv_forward", "conv_backward", "conv_weight_grad", "conv_input_grad", "fill_outside", "BLOCK_BYTES"]
+__all__ = ["conv_forward", "conv_backward", "conv_weight_grad", "conv_input_grad", "fill_outside", "phase_inside", "BLOCK_BYTES"]
 
 BLOCK_BYTES = 2 << 20  # about one core's L2 cache here
 
@@ -104,10 +104,9 @@ class _Grid:
     def _phase_slices(self, a, b):
         """Slices of a phase grid and of the (channel-major) input that hold the same pixels."""
         (N, C, H, W), (sH, sW) = self.in_shape, self.stride
-        r0, c0 = max(0, -(-(self.top - a) // sH)), max(0, -(-(self.left - b) // sW))  # first ones inside the input
-        r1, c1 = -(-(H + self.top - a) // sH), -(-(W + self.left - b) // sW)
-        h0, w0 = r0 * sH + a - self.top, c0 * sW + b - self.left
-        return (slice(r0, r1), slice(c0, c1)), (slice(h0, H, sH), slice(w0, W, sW))
+        rows, h = phase_inside(H, a, sH, self.top, self.Hq)
+        columns, w = phase_inside(W, b, sW, self.left, self.Wq)
+        return (rows, columns), (h, w)
 
     def split(self, x, slot):
         """Input (N, C, H, W) -> phases (n_phases, C, size) in scratch memory, zero outside the input."""
@@ -171,6 +170,15 @@ class _Grid:
             if h1 > h0:
                 rows = block[:, (n * Hq + h0 - R0) * Wq:(n * Hq + h1 - R0) * Wq].reshape(C, h1 - h0, Wq)
                 result[n, :, h0:h1] = rows[:, :, :W_out]
+
+
+def phase_inside(L, r, s, p, length):
+    """Along one axis of length ``L`` padded by ``p`` before: phase ``r`` holds the padded
+    positions ``r, r + s, r + 2s, ...`` (its first ``length`` of them). Returns the slice of
+    the phase that lies inside the input and the (strided) slice of the input it holds."""
+    j0 = max(0, -(-(p - r) // s))  # first phase element inside the input
+    j1 = max(j0, min(length, -(-(L + p - r) // s)))
+    return slice(j0, j1), slice(j0 * s + r - p, j1 * s + r - p, s)
 
 
 def fill_outside(grid, rows, columns, value=0):
@@ -243,8 +251,7 @@ def conv_forward(x, weight, bias, stride, pads, dilation, groups, out_size):
 
 def conv_backward(grad_output, x, weight, stride, pads, dilation, groups):
     """(grad_input, grad_weight) of :func:`conv_forward`; grad_output is spread onto the grid once for both."""
-    grid = _Grid(x.shape, weight.shape[2:], stride, pads, dilation, grad_output.shape[2:])
-    spread = (grid, grid.spread(grad_output, "grad"))
+    spread = _spread(grad_output, x.shape, weight.shape[2:], stride, pads, dilation)
     return (conv_input_grad(grad_output, weight, x.shape, stride, pads, dilation, groups, spread),
             conv_weight_grad(grad_output, x, weight.shape, stride, pads, dilation, groups, spread))
 
@@ -273,6 +280,7 @@ def conv_weight_grad(grad_output, x, weight_shape, stride, pads, dilation, group
 
 
 def _spread(grad_output, in_shape, kernel, stride, pads, dilation):
+    """The grid of the convolution and grad_output spread onto it (see :meth:`_Grid.spread`)."""
     grid = _Grid(in_shape, kernel, stride, pads, dilation, grad_output.shape[2:])
     return grid, grid.spread(grad_output, "grad")
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .conv_gemm import fill_outside
+from .conv_gemm import fill_outside, phase_inside
 from .conv_memory import scratch
 from .pool_common import (
     axis_offsets,
@@ -183,9 +183,7 @@ def _phase_axis(L, n_out, k, s, p, d):
     for r, _ in offsets:
         if r not in phases:
             length = max(m for q, m in offsets if q == r) + n_out
-            j0 = max(0, -(-(p - r) // s))  # first phase element inside the input
-            j1 = max(j0, min(length, -(-(L + p - r) // s)))
-            phases[r] = (length, slice(j0, j1), slice(j0 * s + r - p, j1 * s + r - p, s))
+            phases[r] = (length,) + phase_inside(L, r, s, p, length)
     return offsets, phases
 
 
