@@ -38,7 +38,7 @@ LESSONS = [
     ("06_cnn", "A convolutional neural network, layer by layer"),
     ("07_architectures", "CNN architectures"),
     ("08_applications", "Applications"),
-    ("09_pytorch_example", "A complete PyTorch example"),
+    ("09_pytorch_workflow", "The PyTorch workflow, done properly"),
     ("10_backpropagation", "Backpropagation through a CNN"),
 ]
 

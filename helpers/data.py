@@ -17,7 +17,7 @@ import functools
 
 import numpy as np
 
-__all__ = ["PHOTOS", "photo", "lfw_faces", "mnist_digits", "small_digits", "shift", "to_nchw"]
+__all__ = ["PHOTOS", "photo", "lfw_faces", "mnist_digits", "small_digits", "stratified_split", "shift", "to_nchw"]
 
 #: Photos bundled with scikit-image that the lessons use.
 PHOTOS = ("camera", "astronaut", "coffee", "chelsea", "coins", "moon", "rocket", "brick", "grass", "gravel", "page", "text")
@@ -107,6 +107,40 @@ def small_digits():
 
     d = load_digits()
     return (d.images / 16.0), d.target.astype(np.int64)
+
+
+def stratified_split(images, labels, test_size, seed: int = 0):
+    """Split into a training and a held-out part with every class in the same proportion.
+
+    Args:
+        images: (N, ...) array; labels: (N,) ints.
+        test_size: how many images go to the held-out part (an int), or which
+            fraction of them (a float in (0, 1)).
+        seed: the same seed gives the same split (scikit-learn's
+            ``train_test_split`` with ``stratify=labels``).
+
+    Returns:
+        ``(train_images, train_labels, test_images, test_labels)``.
+
+    >>> X, y = np.arange(20.0)[:, None], np.arange(20) % 2
+    >>> Xa, ya, Xb, yb = stratified_split(X, y, test_size=4)
+    >>> Xa.shape, Xb.shape, int(yb.sum())
+    ((16, 1), (4, 1), 2)
+    """
+    from sklearn.model_selection import train_test_split
+
+    images, labels = np.asarray(images), np.asarray(labels)
+    if labels.ndim != 1 or labels.shape[0] != images.shape[0]:
+        raise ValueError(f"stratified_split: labels must have shape ({images.shape[0]},) to match images "
+                         f"{images.shape}; got {labels.shape}")
+    if isinstance(test_size, bool) or not isinstance(test_size, (int, float, np.integer, np.floating)):
+        raise TypeError(f"stratified_split: test_size must be an int or a float; got {test_size!r}")
+    n = labels.shape[0]
+    if (isinstance(test_size, (int, np.integer)) and not 1 <= test_size < n) or (
+            isinstance(test_size, (float, np.floating)) and not 0.0 < test_size < 1.0):
+        raise ValueError(f"stratified_split: test_size must be an int in 1..{n - 1} or a fraction in (0, 1); got {test_size!r}")
+    Xa, Xb, ya, yb = train_test_split(images, labels, test_size=test_size, random_state=seed, stratify=labels)
+    return Xa, ya, Xb, yb
 
 
 def shift(images: np.ndarray, dy: int, dx: int) -> np.ndarray:

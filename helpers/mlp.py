@@ -40,10 +40,6 @@ __all__ = [
     "accuracy",
 ]
 
-_TORCH_ACTIVATION = {"sigmoid": "Sigmoid", "tanh": "Tanh", "relu": "ReLU", "leaky_relu": "LeakyReLU",
-                     "elu": "ELU", "softplus": "Softplus", "gelu": "GELU", "silu": "SiLU"}
-
-
 def linear(input, weight, bias=None) -> np.ndarray:
     """A dense layer, ``input @ weight.T + bias``; mirrors ``torch.nn.functional.linear``.
 
@@ -104,30 +100,10 @@ def mlp_forward(x, weights, biases, activation: str = "relu", return_layers: boo
 
 
 def make_mlp(sizes, activation: str = "relu", seed=None):
-    """A torch MLP ``Flatten -> Linear -> act -> ... -> Linear`` with the given layer sizes.
+    """The torch MLP of :func:`helpers.models.mlp.mlp` (kept under lesson 01's name)."""
+    from .models.mlp import mlp
 
-    Args:
-        sizes: e.g. ``[784, 128, 10]``: input features, hidden widths, classes.
-        activation: a name from :data:`helpers.activations.ACTIVATIONS`.
-        seed: when given, ``torch.manual_seed(seed)`` first, so the initial
-            weights are reproducible.
-    """
-    import torch
-    from torch import nn
-
-    sizes = [int(s) for s in sizes]
-    if len(sizes) < 2 or min(sizes) < 1:
-        raise ValueError(f"make_mlp: sizes must list at least 2 positive widths; got {sizes}")
-    if activation not in _TORCH_ACTIVATION:
-        raise ValueError(f"make_mlp: activation must be one of {list(_TORCH_ACTIVATION)}; got {activation!r}")
-    if seed is not None:
-        torch.manual_seed(seed)
-    layers = [nn.Flatten()]
-    for k in range(len(sizes) - 1):
-        layers.append(nn.Linear(sizes[k], sizes[k + 1]))
-        if k < len(sizes) - 2:
-            layers.append(getattr(nn, _TORCH_ACTIVATION[activation])())
-    return nn.Sequential(*layers)
+    return mlp(sizes, activation, seed)
 
 
 def mlp_parameters(model):
