@@ -124,14 +124,28 @@ def _as_tensors(data, name: str):
         )
     X = torch.as_tensor(np.asarray(data[0]) if not torch.is_tensor(data[0]) else data[0])
     y = torch.as_tensor(np.asarray(data[1]) if not torch.is_tensor(data[1]) else data[1])
-    if y.ndim != 1 or y.shape[0] != X.shape[0]:
-        raise ValueError(f"fit: {name} labels must have shape ({X.shape[0]},) to match the images {tuple(X.shape)}; "
-                         f"got {tuple(y.shape)}")
-    if y.is_floating_point() or y.dtype == torch.bool:
-        raise TypeError(f"fit: {name} labels must be integers (class indices); got dtype {y.dtype}")
+    if y.ndim == 0 or y.shape[0] != X.shape[0]:
+        raise ValueError(f"fit: {name} targets must have shape ({X.shape[0]}, ...) to match the images "
+                         f"{tuple(X.shape)}; got {tuple(y.shape)}")
+    if y.dtype == torch.bool:
+        raise TypeError(f"fit: {name} targets must be class indices (ints) or float targets; got dtype {y.dtype}")
     if X.shape[0] == 0:
         raise ValueError(f"fit: {name} has no images")
-    return X, y.long()
+    return X, y
+
+
+def _prepare(x, y, dtype, device):
+    """A batch moved to the model's device; float images and float targets in the model's dtype."""
+    x = x.to(device=device, dtype=dtype) if x.is_floating_point() else x.to(device)
+    y = y.to(device=device, dtype=dtype) if y.is_floating_point() else y.to(device)
+    return x, y
+
+
+def _correct(output, y):
+    """How many predictions are right, or None when accuracy does not apply (float targets)."""
+    if y.is_floating_point() or output.ndim != y.ndim + 1:
+        return None
+    return int((output.argmax(dim=1) == y).sum())
 
 
 def _loader(data, name, batch_size, generator):
@@ -181,11 +195,26 @@ def _check_positive_int(value, name):
         raise ValueError(f"fit: {name} must be a positive int; got {value!r}")
 
 
+def _postfix(loss, correct, seen, v_loss=None, v_acc=None):
+    out = {"loss": f"{loss:.4f}"}
+    if correct is not None:
+        out["acc"] = f"{correct / seen:.3f}"
+    if v_loss is not None:
+        out["val_loss" if math.isnan(v_acc) else "val_acc"] = f"{v_loss:.4f}" if math.isnan(v_acc) else f"{v_acc:.3f}"
+    return out
+
+
 def fit(model, train, val=None, *, epochs: int = 5, batch_size: int = 64, optimizer="adam", lr: float = 1e-3,
         weight_decay: float = 0.0, momentum: float = 0.9, scheduler=None, loss_fn=None, augment=None,
         seed: int = 0, restore_best: bool = True, patience: int | None = None, progress: bool = True,
         desc: str = "training") -> History:
-    """Train ``model`` (a classifier: images -> one logit per class); return its :class:`History`.
+    """Train ``model`` on (images, targets); return its :class:`History`.
+
+    Integer targets are class indices (a classifier: images -> one logit per
+    class; accuracy is measured). Float targets (denoising, segmentation
+    masks, box sizes) are compared with the output by ``loss_fn`` (pass e.g.
+    ``torch.nn.MSELoss()``); accuracy is then NaN and "best" means the lowest
+    validation loss.
 
     Args:
         model: a ``torch.nn.Module`` mapping (B, ...) to (B, classes). Batches
@@ -206,7 +235,8 @@ def fit(model, train, val=None, *, epochs: int = 5, batch_size: int = 64, optimi
         seed: seeds the batch order, the augmentation and torch's global
             generator (dropout): the same call gives the same weights.
         restore_best: with ``val``, end with the weights of the epoch of best
-            validation accuracy (the earliest, on a tie).
+            validation accuracy (lowest validation loss for float targets;
+            the earliest, on a tie).
         patience: with ``val``, stop after this many epochs without a better
             validation accuracy (early stopping).
         progress: a ``tqdm.auto`` bar over all batches ("epoch k/E", with the
@@ -252,7 +282,7 @@ def fit(model, train, val=None, *, epochs: int = 5, batch_size: int = 64, optimi
             if bar is not None:
                 bar.set_description(f"{desc}: epoch {epoch}/{epochs}")
             for x, y in batches():
-                x, y = x.to(device=device, dtype=dtype) if x.is_floating_point() else x.to(device), y.to(device)
+                x, y = _prepare(x, y, dtype, device)
                 if augment is not None:
                     x = augment(x, aug_gen)
                 opt.zero_grad()
@@ -263,22 +293,24 @@ def fit(model, train, val=None, *, epochs: int = 5, batch_size: int = 64, optimi
                 if sched is not None:
                     sched.step()
                 total += loss.item() * len(y)
-                correct += int((logits.argmax(dim=1) == y).sum())
+                right = _correct(logits.detach(), y)
+                correct = None if right is None or correct is None else correct + right
                 seen += len(y)
                 if bar is not None:
                     bar.update(1)
-                    bar.set_postfix(loss=f"{total / seen:.4f}", acc=f"{correct / seen:.3f}", refresh=False)
+                    bar.set_postfix(_postfix(total / seen, correct, seen), refresh=False)
             history.train_loss.append(total / seen)
-            history.train_accuracy.append(correct / seen)
+            history.train_accuracy.append(math.nan if correct is None else correct / seen)
             history.lr.append(float(opt.param_groups[0]["lr"]))
             if val is not None:
                 v_loss, v_acc = evaluate(model, val, loss_fn=loss_fn)
                 history.val_loss.append(v_loss)
                 history.val_accuracy.append(v_acc)
                 if bar is not None:
-                    bar.set_postfix(loss=f"{total / seen:.4f}", acc=f"{correct / seen:.3f}", val_acc=f"{v_acc:.3f}")
-                if v_acc > best_acc:
-                    best_acc, since_best, history.best_epoch = v_acc, 0, epoch
+                    bar.set_postfix(_postfix(total / seen, correct, seen, v_loss, v_acc))
+                score = -v_loss if math.isnan(v_acc) else v_acc
+                if score > best_acc:
+                    best_acc, since_best, history.best_epoch = score, 0, epoch
                     if restore_best:
                         best_state = copy.deepcopy(model.state_dict())
                 else:
@@ -324,17 +356,17 @@ def evaluate(model, data, batch_size: int = 1000, loss_fn=None):
     try:
         with torch.no_grad():
             for x, y in _eval_batches(model, data, batch_size):
-                x = x.to(device=device, dtype=dtype) if x.is_floating_point() else x.to(device)
-                y = y.to(device).long()
+                x, y = _prepare(x, y, dtype, device)
                 logits = model(x)
                 total += loss_fn(logits, y).item() * len(y)
-                correct += int((logits.argmax(dim=1) == y).sum())
+                right = _correct(logits, y)
+                correct = None if right is None or correct is None else correct + right
                 seen += len(y)
     finally:
         model.train(was_training)
     if seen == 0:
         raise ValueError("evaluate: data has no images")
-    return total / seen, correct / seen
+    return total / seen, (math.nan if correct is None else correct / seen)
 
 
 def predict_proba(model, images, batch_size: int = 1000) -> np.ndarray:
