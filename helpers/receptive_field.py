@@ -161,8 +161,8 @@ def wiring_twin(model):
     return twin
 
 
-def gradient_footprint(model, layer: str, row: int, col: int, input_shape, inputs=None):
-    """Input pixels with a non-zero gradient of unit ``(row, col)`` of ``layer`` (summed over channels).
+def gradient_footprint(model, layer: str, row: int, col: int, input_shape, inputs=None, channel=None):
+    """Input pixels with a non-zero gradient of unit ``(row, col)`` of ``layer``.
 
     Args:
         model, layer, row, col: as in :func:`input_window`.
@@ -170,6 +170,7 @@ def gradient_footprint(model, layer: str, row: int, col: int, input_shape, input
         inputs: None to use :func:`wiring_twin` on a zero input (the exact
             receptive field); or (B, C, H, W) images, to see where the
             gradient of ``model`` itself goes for each (the union is returned).
+        channel: one output channel of ``layer``, or None for their sum.
 
     Returns:
         (H, W) bool array.
@@ -195,5 +196,8 @@ def gradient_footprint(model, layer: str, row: int, col: int, input_shape, input
     if not (0 <= row < out.shape[-2] and 0 <= col < out.shape[-1]):
         raise ValueError(f"gradient_footprint: (row, col) must lie in the {out.shape[-2]}x{out.shape[-1]} output "
                          f"of {layer!r}; got ({row}, {col})")
-    (grad,) = torch.autograd.grad(out[:, :, row, col].sum(), x)
+    if channel is not None and not (isinstance(channel, int) and 0 <= channel < out.shape[1]):
+        raise ValueError(f"gradient_footprint: channel must be an int in 0..{out.shape[1] - 1}; got {channel!r}")
+    unit = out[:, :, row, col] if channel is None else out[:, channel, row, col]
+    (grad,) = torch.autograd.grad(unit.sum(), x)
     return (grad.abs().sum(dim=(0, 1)) > 0).numpy()

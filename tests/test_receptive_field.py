@@ -80,7 +80,11 @@ def test_a_real_image_gradient_stays_inside_the_receptive_field():
     inside = gradient_footprint(model, "pool2", 3, 3, (1, 28, 28))
     real = gradient_footprint(model, "pool2", 3, 3, (1, 28, 28), inputs=images)
     assert real.any() and not (real & ~inside).any()
-    assert real.sum() < inside.sum()  # max-pooling sends one image's gradient to one pixel per window
+    strongest = int(model[:6](images[:1])[0, :, 3, 3].argmax())  # a channel whose unit is active
+    one = gradient_footprint(model, "pool2", 3, 3, (1, 28, 28), inputs=images[:1], channel=strongest)
+    assert one.any() and one.sum() < inside.sum()  # each max-pool passes one pixel per window
+    with pytest.raises(ValueError, match="channel must be an int in 0..15"):
+        gradient_footprint(model, "pool2", 3, 3, (1, 28, 28), channel=16)
 
 
 def test_wiring_twin_leaves_the_model_alone():
