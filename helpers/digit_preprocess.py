@@ -154,10 +154,8 @@ def mnist_steps(image, threshold: float = 0.0) -> DigitSteps:
         raise TypeError(f"mnist_steps: image must hold real numbers; got dtype {img.dtype}")
     img = img.astype(np.float64)
     if not np.isfinite(img).all() or img.min() < 0 or img.max() > 1:
-        raise ValueError(
-            f"mnist_steps: image values must be finite and in [0, 1] (ink bright on a dark background); "
-            f"got min {np.nanmin(img):.3g}, max {np.nanmax(img):.3g}"
-        )
+        got = "values that are not finite" if not np.isfinite(img).all() else f"min {img.min():.3g}, max {img.max():.3g}"
+        raise ValueError(f"mnist_steps: image values must be finite and in [0, 1] (ink bright on a dark background); got {got}")
     zeros = np.zeros((FRAME, FRAME))
     ink = img > threshold
     if not ink.any():
