@@ -150,3 +150,13 @@ def test_rasterize_draws_a_round_pen_of_the_asked_width():
 def test_bad_input_is_refused_in_words(call, error, words):
     with pytest.raises(error, match=words.replace("[", r"\[").replace("]", r"\]")):
         call()
+
+
+def test_the_pen_leaves_about_as_much_ink_as_mnist():
+    """LINE_WIDTH is chosen so: a drawn digit's ink (sum of the 28x28) is within
+    20 % of the average MNIST digit of its class (0s ~138, 1s ~60)."""
+    images, labels = mnist_digits(dtype=np.float64)
+    for label, strokes in DRAWN_DIGITS:
+        mnist_ink = images[labels == int(label)].sum(axis=(1, 2)).mean()
+        drawn_ink = to_mnist(rasterize_strokes(strokes)).sum()
+        assert abs(drawn_ink - mnist_ink) <= 0.2 * mnist_ink, (label, drawn_ink, mnist_ink)

@@ -70,7 +70,8 @@ def cnn_at_work(model, images=None, labels=None, canvas: bool = True):
     Controls: ``test digit`` (IntSlider over ``images``; absent without them),
     ``shift x``, ``shift y`` (IntSliders, pixels), ``rotate`` (IntSlider,
     degrees counter-clockwise). The box carries ``.controls`` (description ->
-    slider), ``.view`` (the Image), ``.probabilities`` (the HTML), ``.message``,
+    slider), ``.view`` (the Image), ``.probabilities`` (the HTML), ``.source``
+    (the HTML saying what the input is), ``.message``,
     ``.canvas`` (the DrawCanvas or None) and ``.figure`` (:class:`CNNFigure`)
     for tests and :func:`bench_steps`.
 
@@ -111,6 +112,7 @@ def cnn_at_work(model, images=None, labels=None, canvas: bool = True):
     view = widgets.Image(format="png")
     view.add_class("cnn-widget-view")
     probs = widgets.HTML(value="", layout=widgets.Layout(margin="30px 0 0 8px"))
+    source = widgets.HTML(value="")
     probs.add_class("cnn-widget-view")
     state = {"source": "digit" if images is not None else "drawing", "figure": None}
 
@@ -135,7 +137,8 @@ def cnn_at_work(model, images=None, labels=None, canvas: bool = True):
         if state["figure"] is None:
             state["figure"] = CNNFigure(run)
         view.value = state["figure"].update(run)
-        probs.value = probabilities_html(run, what)
+        probs.value = probabilities_html(run)
+        source.value = f'<div style="color:#222;font-size:13px;max-width:340px;margin-top:4px">{html.escape(what)}</div>'
 
     def on_digit(_):
         state["source"] = "digit"
@@ -153,12 +156,13 @@ def cnn_at_work(model, images=None, labels=None, canvas: bool = True):
     how = ("Draw a digit on the canvas" if draw is not None else "") + (
         (" or pick" if draw is not None else "Pick") + " a test digit" if images is not None else "")
     how += "; shift and rotate move what the network sees."
-    side = list(controls.values()) + [widgets.HTML(f'<div style="color:#444;font-size:13px;max-width:340px">{html.escape(how)}'
+    side = list(controls.values()) + [source, widgets.HTML(f'<div style="color:#444;font-size:13px;max-width:340px;margin-top:6px">{html.escape(how)}'
                                                    + (f"<br>{html.escape(note)}" if note else "") + "</div>")]
     top = ([draw] if draw is not None else []) + [widgets.VBox(side, layout=widgets.Layout(margin="0 0 0 24px"))]
-    root = widgets.VBox([widgets.HBox(top), message, widgets.HBox([view, probs])])
+    root = widgets.VBox([widgets.HBox(top), message, widgets.HBox([view, probs], layout=widgets.Layout(flex_flow="row wrap"))])
     root.add_class("cnn-widget")
     root.controls, root.view, root.probabilities, root.message, root.canvas = controls, view, probs, message, draw
+    root.source = source
     root.figure = state["figure"]
     root.redraw = redraw
     return root

@@ -10,22 +10,21 @@ columns of 8 tiles of ``TILE`` x ``TILE`` display pixels.
 >>> from helpers.cnn_stages import run_cnn
 >>> run = run_cnn(digit_cnn(seed=0).double(), np.zeros((28, 28)))
 >>> CNNFigure(run).paint(run).shape
-(445, 743, 3)
+(445, 715, 3)
 """
 from __future__ import annotations
-
-import html
 
 import numpy as np
 
 from ..cnn_stages import STAGES, CNNRun
 
-__all__ = ["TILE", "GAP", "INPUT_SCALE", "mosaic", "CNNFigure", "probabilities_html"]
+__all__ = ["TILE", "GAP", "INPUT_SCALE", "BAR_PX", "mosaic", "CNNFigure", "probabilities_html"]
 
 TILES_PER_COLUMN = 8
 TILE = 42  # display pixels per feature-map tile (nearest sampling: a 7x7 map shows 7x7 blocks)
 GAP = 3  # display pixels between tiles
-INPUT_SCALE = 7  # display pixels per input pixel
+BAR_PX = 120  # width of a probability-1 bar in the HTML
+INPUT_SCALE = 6  # display pixels per input pixel
 
 
 def _lut(name: str) -> np.ndarray:
@@ -142,7 +141,7 @@ class CNNFigure:
         return buf.getvalue()
 
 
-def probabilities_html(run: CNNRun, what: str = "") -> str:
+def probabilities_html(run: CNNRun) -> str:
     """The prediction and the K class probabilities as an HTML bar chart
     (text stays sharp and costs nothing to redraw). Its ``<div
     class="cnn-prediction">`` carries ``data-prediction``,
@@ -157,18 +156,17 @@ def probabilities_html(run: CNNRun, what: str = "") -> str:
         rows.append(
             f'<div style="display:flex;align-items:center;height:21px;font-weight:{weight}">'
             f'<span style="width:18px;text-align:right;font-size:14px">{k}</span>'
-            f'<span style="display:inline-block;margin-left:6px;height:14px;width:{150 * p:.1f}px;'
+            f'<span style="display:inline-block;margin-left:6px;height:14px;width:{BAR_PX * p:.1f}px;'
             f'background:{colour};border-left:1px solid #444"></span>'
             f'<span style="margin-left:5px;font-size:12px;color:#333">{p:.2f}</span></div>'
         )
     return (
         f'<div class="cnn-prediction" data-prediction="{run.prediction}" data-probabilities="{probs}" '
-        f'data-stages="{sums}" style="font-family:sans-serif;width:250px">'
+        f'data-stages="{sums}" style="font-family:sans-serif;width:205px">'
         f'<div style="font-size:16px;margin:2px 0 6px 0">prediction: '
         f'<b style="font-size:24px;color:#d35400">{run.prediction}</b> '
         f'<span style="font-size:13px;color:#555">(probability {run.probabilities[run.prediction]:.2f})</span></div>'
         + "".join(rows)
         + f'<div style="font-size:11px;color:#555;margin-top:6px">class probabilities (softmax of fc)</div>'
-        + (f'<div style="font-size:12px;color:#444;margin-top:8px;line-height:1.35">{html.escape(what)}</div>' if what else "")
         + "</div>"
     )
