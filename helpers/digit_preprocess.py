@@ -31,11 +31,12 @@ turns them into a bilevel (size, size) image with round pen ends.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["LINE_WIDTH", "DigitSteps", "rasterize_strokes", "mnist_steps", "to_mnist", "show_steps"]
+__all__ = ["LINE_WIDTH", "SAMPLE_STROKES", "DigitSteps", "rasterize_strokes", "mnist_steps", "to_mnist", "show_steps"]
 
 #: Pen width as a fraction of the canvas side (31 px on a 280 px canvas). Chosen
 #: so that drawn digits carry about as much ink as MNIST's: an oval "0" drawn
@@ -47,6 +48,29 @@ BOX = 20  #: the longer side of the ink's box after scaling
 CENTRE = 14.0  #: where the centre of mass goes (row, col), pixel centres at integers
 
 EMPTY_MESSAGE = "The drawing is empty: draw a digit (nothing to crop, scale or centre)."
+
+
+def _ellipse(cx, cy, rx, ry, n=24, start=-90.0, turn=-360.0):
+    """A stroke around an ellipse from angle ``start`` (degrees, 0 = right, 90 = down) through ``turn``."""
+    return [[round(cx + rx * math.cos(math.radians(start + turn * i / n)), 3),
+             round(cy + ry * math.sin(math.radians(start + turn * i / n)), 3)] for i in range(n + 1)]
+
+
+#: Ten digits drawn as a student would with a mouse (strokes in canvas
+#: coordinates, for :func:`rasterize_strokes`): deterministic drawings a lesson
+#: can run through the preprocessing and a CNN without a browser.
+SAMPLE_STROKES = {
+    "0": [_ellipse(0.5, 0.5, 0.2, 0.32)],
+    "1": [[[0.53, 0.15], [0.47, 0.85]]],
+    "2": [[[0.3, 0.3], [0.4, 0.18], [0.55, 0.15], [0.68, 0.22], [0.7, 0.35], [0.6, 0.5], [0.3, 0.82], [0.75, 0.82]]],
+    "3": [[[0.3, 0.2], [0.5, 0.15], [0.68, 0.25], [0.62, 0.42], [0.45, 0.48], [0.65, 0.55], [0.7, 0.7], [0.55, 0.83], [0.3, 0.8]]],
+    "4": [[[0.5, 0.15], [0.25, 0.6], [0.75, 0.6]], [[0.6, 0.35], [0.6, 0.88]]],
+    "5": [[[0.7, 0.15], [0.35, 0.15], [0.32, 0.45], [0.5, 0.42], [0.68, 0.52], [0.7, 0.7], [0.55, 0.83], [0.3, 0.8]]],
+    "6": [[[0.65, 0.15], [0.45, 0.3], [0.33, 0.55], [0.35, 0.75], [0.5, 0.85], [0.65, 0.75], [0.65, 0.6], [0.5, 0.52], [0.35, 0.6]]],
+    "7": [[[0.25, 0.18], [0.75, 0.18], [0.45, 0.85]]],
+    "8": [_ellipse(0.5, 0.31, 0.15, 0.16, start=90, turn=360) + _ellipse(0.5, 0.66, 0.18, 0.19)[1:]],
+    "9": [_ellipse(0.5, 0.33, 0.16, 0.17, start=0), [[0.66, 0.33], [0.6, 0.86]]],
+}
 
 
 @dataclass(frozen=True)
@@ -216,6 +240,7 @@ def show_steps(steps: DigitSteps):
         r, c = steps.centre_of_mass
         axes[3].plot([c], [r], "+", color="#e67e22", ms=12, mew=2)
         axes[3].plot([CENTRE], [CENTRE], "x", color="#3498db", ms=8, mew=1.5)
+        axes[3].set_xlabel("+ centre of mass   × (14, 14)", fontsize=9)
     else:
         axes[0].set_xlabel(steps.message, fontsize=8)
     fig.tight_layout()

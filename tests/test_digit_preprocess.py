@@ -160,3 +160,13 @@ def test_the_pen_leaves_about_as_much_ink_as_mnist():
         mnist_ink = images[labels == int(label)].sum(axis=(1, 2)).mean()
         drawn_ink = to_mnist(rasterize_strokes(strokes)).sum()
         assert abs(drawn_ink - mnist_ink) <= 0.2 * mnist_ink, (label, drawn_ink, mnist_ink)
+
+
+def test_the_sample_drawings_become_mnist_digits():
+    from helpers.digit_preprocess import SAMPLE_STROKES
+
+    assert sorted(SAMPLE_STROKES) == [str(d) for d in range(10)]
+    for label, strokes in SAMPLE_STROKES.items():
+        out = to_mnist(rasterize_strokes(strokes))
+        r, c = ndimage.center_of_mass(out)
+        assert abs(r - 14) <= 0.5 and abs(c - 14) <= 0.5 and max(_ink_box(out > 0)) == 20, label

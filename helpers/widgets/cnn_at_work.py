@@ -71,7 +71,9 @@ def cnn_at_work(model, images=None, labels=None, canvas: bool = True):
     ``shift x``, ``shift y`` (IntSliders, pixels), ``rotate`` (IntSlider,
     degrees counter-clockwise). The box carries ``.controls`` (description ->
     slider), ``.view`` (the Image), ``.probabilities`` (the HTML), ``.source``
-    (the HTML saying what the input is), ``.message``,
+    (the HTML saying what the input is), ``.message``, ``.drawing_steps()``
+    (:func:`helpers.digit_preprocess.mnist_steps` of the drawing now on the
+    canvas, for :func:`helpers.digit_preprocess.show_steps`),
     ``.canvas`` (the DrawCanvas or None) and ``.figure`` (:class:`CNNFigure`)
     for tests and :func:`bench_steps`.
 
@@ -103,10 +105,10 @@ def cnn_at_work(model, images=None, labels=None, canvas: bool = True):
     lay = widgets.Layout(width="340px")
     controls = {}
     if images is not None:
-        controls["test digit"] = widgets.IntSlider(0, 0, len(images) - 1, description="test digit", style=wide, layout=lay)
-    controls["shift x"] = widgets.IntSlider(0, -8, 8, description="shift x", style=wide, layout=lay)
-    controls["shift y"] = widgets.IntSlider(0, -8, 8, description="shift y", style=wide, layout=lay)
-    controls["rotate"] = widgets.IntSlider(0, -90, 90, step=5, description="rotate", style=wide, layout=lay)
+        controls["test digit"] = widgets.IntSlider(value=0, min=0, max=len(images) - 1, description="test digit", style=wide, layout=lay)
+    controls["shift x"] = widgets.IntSlider(value=0, min=-8, max=8, description="shift x", style=wide, layout=lay)
+    controls["shift y"] = widgets.IntSlider(value=0, min=-8, max=8, description="shift y", style=wide, layout=lay)
+    controls["rotate"] = widgets.IntSlider(value=0, min=-90, max=90, step=5, description="rotate", style=wide, layout=lay)
     message = widgets.HTML(value="")
     message.add_class("cnn-widget-message")
     view = widgets.Image(format="png")
@@ -138,7 +140,7 @@ def cnn_at_work(model, images=None, labels=None, canvas: bool = True):
             state["figure"] = CNNFigure(run)
         view.value = state["figure"].update(run)
         probs.value = probabilities_html(run)
-        source.value = f'<div style="color:#222;font-size:13px;max-width:340px;margin-top:4px">{html.escape(what)}</div>'
+        source.value = f'<div style="color:#222;font-size:13px;line-height:1.4;max-width:340px;margin-top:4px">{html.escape(what)}</div>'
 
     def on_digit(_):
         state["source"] = "digit"
@@ -156,13 +158,14 @@ def cnn_at_work(model, images=None, labels=None, canvas: bool = True):
     how = ("Draw a digit on the canvas" if draw is not None else "") + (
         (" or pick" if draw is not None else "Pick") + " a test digit" if images is not None else "")
     how += "; shift and rotate move what the network sees."
-    side = list(controls.values()) + [source, widgets.HTML(f'<div style="color:#444;font-size:13px;max-width:340px;margin-top:6px">{html.escape(how)}'
+    side = list(controls.values()) + [source, widgets.HTML(f'<div style="color:#555;font-size:13px;line-height:1.4;max-width:340px;margin-top:8px">{html.escape(how)}'
                                                    + (f"<br>{html.escape(note)}" if note else "") + "</div>")]
     top = ([draw] if draw is not None else []) + [widgets.VBox(side, layout=widgets.Layout(margin="0 0 0 24px"))]
     root = widgets.VBox([widgets.HBox(top), message, widgets.HBox([view, probs], layout=widgets.Layout(flex_flow="row wrap"))])
     root.add_class("cnn-widget")
     root.controls, root.view, root.probabilities, root.message, root.canvas = controls, view, probs, message, draw
     root.source = source
+    root.drawing_steps = lambda: mnist_steps(rasterize_strokes(list(draw.strokes) if draw is not None else []))
     root.figure = state["figure"]
     root.redraw = redraw
     return root

@@ -162,7 +162,7 @@ def probabilities_html(run: CNNRun) -> str:
         )
     return (
         f'<div class="cnn-prediction" data-prediction="{run.prediction}" data-probabilities="{probs}" '
-        f'data-stages="{sums}" style="font-family:sans-serif;width:205px">'
+        f'data-stages="{sums}" style="font-family:sans-serif;width:205px;line-height:1.3">'
         f'<div style="font-size:16px;margin:2px 0 6px 0">prediction: '
         f'<b style="font-size:24px;color:#d35400">{run.prediction}</b> '
         f'<span style="font-size:13px;color:#555">(probability {run.probabilities[run.prediction]:.2f})</span></div>'
