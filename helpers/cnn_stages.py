@@ -22,19 +22,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["STAGES", "LAYERS", "CNNRun", "check_model", "check_digits", "digit_input", "run_cnn"]
+__all__ = ["STAGES", "CNNRun", "check_model", "check_digits", "digit_input", "run_cnn"]
 
-#: The stages the widget shows (feature maps), in order.
+#: The stages (feature maps) of ``helpers.models.digit_cnn``, in order. Any
+#: model's stages are its children whose output is (N, C, H, W).
 STAGES = ("conv1", "relu1", "pool1", "conv2", "relu2", "pool2")
-#: The children a model must have (``helpers.models.digit_cnn``'s names).
-LAYERS = STAGES + ("flatten", "fc")
 SIDE = 28
 
 
 @dataclass(frozen=True)
 class CNNRun:
     """One forward pass. image: the (28, 28) float64 input. stages: name ->
-    (C, H, W) float64 feature maps of :data:`STAGES`. logits, probabilities:
+    (C, H, W) float64 feature maps, one per child of the model whose output
+    is (1, C, H, W), in order (:data:`STAGES` for digit_cnn). logits, probabilities:
     (K,) float64 (softmax of the logits, computed by torch in the model's
     dtype). prediction: the most probable class."""
 
@@ -46,34 +46,40 @@ class CNNRun:
 
 
 def check_model(model, fn: str = "check_model"):
-    """Refuse a model that is not a digit_cnn-style ``nn.Module``; return ``(dtype, device, K)``.
+    """Refuse a model the widget cannot show; return ``(dtype, device, K, stages)``.
 
-    The model must have the children :data:`LAYERS` (other children are run
-    too, in order) and turn a (1, 1, 28, 28) input into (1, K) scores.
+    The model must be a ``torch.nn.Module`` made of children (an
+    ``nn.Sequential`` such as :func:`helpers.models.digit_cnn`), take a
+    (1, 1, 28, 28) digit and return (1, K) class scores; ``stages`` are the
+    names of its children whose output is (1, C, H, W) (at least one).
     """
     import torch
 
     if not isinstance(model, torch.nn.Module):
         raise TypeError(f"{fn}: model must be a torch.nn.Module such as helpers.models.digit_cnn(); got {type(model).__name__}")
-    names = [n for n, _ in model.named_children()]
-    missing = [n for n in LAYERS if n not in names]
-    if missing:
-        raise ValueError(
-            f"{fn}: model must have the named children {list(LAYERS)} (helpers.models.digit_cnn's layers); "
-            f"missing {missing}, it has {names}"
-        )
+    children = list(model.named_children())
     params = list(model.parameters())
-    if not params or not params[0].dtype.is_floating_point:
-        raise TypeError(f"{fn}: model must have floating-point parameters (float32 or float64)")
+    if not children or not params or not params[0].dtype.is_floating_point:
+        raise TypeError(
+            f"{fn}: model must be an nn.Sequential of layers with floating-point parameters, "
+            f"such as helpers.models.digit_cnn(); got {type(model).__name__} with {len(children)} children"
+        )
     dtype, device = params[0].dtype, params[0].device
+    x, stages = torch.zeros(1, 1, SIDE, SIDE, dtype=dtype, device=device), []
     try:
         with torch.no_grad():
-            out = model(torch.zeros(1, 1, SIDE, SIDE, dtype=dtype, device=device))
+            for name, layer in children:
+                x = layer(x)
+                if x.ndim == 4:
+                    stages.append(name)
     except RuntimeError as exc:
-        raise ValueError(f"{fn}: model must take a (1, 1, 28, 28) digit; it raised: {str(exc).splitlines()[0]}") from None
-    if out.ndim != 2 or out.shape[0] != 1 or out.shape[1] < 2:
-        raise ValueError(f"{fn}: model must return (1, K) class scores, K >= 2; got shape {tuple(out.shape)}")
-    return dtype, device, int(out.shape[1])
+        raise ValueError(f"{fn}: model must take a (1, 1, 28, 28) digit, one child after the other; "
+                         f"child {name!r} raised: {str(exc).splitlines()[0]}") from None
+    if x.ndim != 2 or x.shape[0] != 1 or x.shape[1] < 2:
+        raise ValueError(f"{fn}: model's last child must return (1, K) class scores, K >= 2; got shape {tuple(x.shape)}")
+    if not stages:
+        raise ValueError(f"{fn}: model has no child with (N, C, H, W) feature maps to show (children: {[n for n, _ in children]})")
+    return dtype, device, int(x.shape[1]), tuple(stages)
 
 
 def check_digits(images, labels=None, fn: str = "check_digits"):
@@ -127,7 +133,7 @@ def digit_input(image, dx: int = 0, dy: int = 0, angle: float = 0.0) -> np.ndarr
 
 def run_cnn(model, image) -> CNNRun:
     """Send one (28, 28) digit through ``model``'s children, in order, keeping
-    the output of each of :data:`STAGES`; the probabilities are
+    every (1, C, H, W) output (:data:`STAGES` for digit_cnn); the probabilities are
     ``torch.softmax`` of the last child's output. The model runs in its own
     dtype and device, without gradients, on one CPU thread; its train/eval
     mode and torch's thread count are put back."""
@@ -146,7 +152,7 @@ def run_cnn(model, image) -> CNNRun:
         with torch.no_grad():
             for name, layer in model.named_children():
                 x = layer(x)
-                if name in STAGES:
+                if x.ndim == 4:
                     stages[name] = x[0].detach().cpu().double().numpy()
             probabilities = torch.softmax(x, dim=1)[0].cpu().double().numpy()
     finally:

@@ -34,7 +34,7 @@ class Case:
     still: tuple = ()
     impossible: list = field(default_factory=list)
     #: digits to draw with the mouse on the drawing canvas (``canvas.cnn-draw-canvas``)
-    #: of widget ``draw_widget`` (None: the main one), in order, clearing the canvas
+    #: of widget ``draw_widget`` (None: the first widget that has one), in order, clearing the canvas
     #: (``.cnn-draw-clear``) in between: ``(expected prediction, strokes)``, strokes
     #: being polylines of ``(x, y)`` in canvas coordinates 0..1. After each, the
     #: widget's ``[data-prediction]`` must say the digit and its probabilities,

@@ -202,7 +202,11 @@ def _exercise_play(lp: LessonPage, root, ctl: dict) -> str | None:
 
 def _draw_digits(lp: LessonPage, case: Case, roots: list, lesson: str, artifacts, problems: list, done: list) -> None:
     """Draw each of ``case.draw`` on the canvas; check prediction and change."""
-    which = case.main if case.draw_widget is None else case.draw_widget
+    if case.draw_widget is None:  # the first widget with a canvas
+        which = next((n for n, (ci, k, _) in enumerate(roots)
+                      if lp.roots(ci).nth(k).locator(CANVAS_SELECTOR).count()), case.main)
+    else:
+        which = case.draw_widget
     if which >= len(roots):
         problems.append(f"browser_cases.py says digits are drawn on widget {which}; there are {len(roots)}")
         return

@@ -15,7 +15,7 @@ from matplotlib import colormaps
 from PIL import Image
 
 from browser_cases import DRAWN_DIGITS
-from helpers.cnn_stages import LAYERS, STAGES, check_digits, check_model, digit_input, run_cnn
+from helpers.cnn_stages import STAGES, check_digits, check_model, digit_input, run_cnn
 from helpers.data import mnist_digits, stratified_split
 from helpers.models import digit_cnn
 from helpers.widgets.cnn_at_work import bench_steps, bench_widget, cnn_at_work, view_run
@@ -197,8 +197,11 @@ def test_a_drawn_digit_is_recognised(trained, label, strokes):
     "call,error,words",
     [
         (lambda: cnn_at_work("a model"), TypeError, "cnn_at_work: model must be a torch.nn.Module"),
-        (lambda: cnn_at_work(torch.nn.Sequential(torch.nn.Linear(784, 10))), ValueError, "cnn_at_work: model must have the named children"),
-        (lambda: cnn_at_work(digit_cnn(image_size=32)), ValueError, "cnn_at_work: model must take a \\(1, 1, 28, 28\\) digit"),
+        (lambda: cnn_at_work(torch.nn.Sequential(torch.nn.Linear(784, 10))), ValueError, "cnn_at_work: model must take a \\(1, 1, 28, 28\\) digit"),
+        (lambda: cnn_at_work(digit_cnn(image_size=32)), ValueError, "child 'fc' raised"),
+        (lambda: cnn_at_work(torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(784, 10))), ValueError, "no child with \\(N, C, H, W\\) feature maps"),
+        (lambda: cnn_at_work(torch.nn.Sequential(torch.nn.Conv2d(1, 2, 3))), ValueError, "must return \\(1, K\\) class scores"),
+        (lambda: cnn_at_work(torch.nn.Sequential()), TypeError, "must be an nn.Sequential of layers"),
         (lambda: cnn_at_work(digit_cnn(), np.zeros((5, 28, 27))), ValueError, "cnn_at_work: images must have shape \\(N, 28, 28\\)"),
         (lambda: cnn_at_work(digit_cnn(), np.zeros((0, 28, 28))), ValueError, "N >= 1"),
         (lambda: cnn_at_work(digit_cnn(), np.full((2, 28, 28), 255.0)), ValueError, "in \\[0, 1\\]"),
@@ -217,13 +220,34 @@ def test_bad_input_is_refused_in_words(call, error, words):
         call()
 
 
+def test_any_sequential_cnn_is_shown_under_its_own_names(digits):
+    from collections import OrderedDict
+
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(OrderedDict([
+        ("conv", torch.nn.Conv2d(1, 4, 5)), ("norm", torch.nn.BatchNorm2d(4)), ("act", torch.nn.ReLU()),
+        ("pool", torch.nn.AdaptiveAvgPool2d(4)), ("flat", torch.nn.Flatten()), ("out", torch.nn.Linear(64, 3)),
+    ])).double()
+    run = run_cnn(net, digits[0][0])
+    seen, logits = _hooked(net.eval(), torch.as_tensor(digits[0][0])[None, None])
+    assert list(run.stages) == ["conv", "norm", "act", "pool"]
+    for name, maps in run.stages.items():
+        np.testing.assert_array_equal(maps, seen[name])
+    np.testing.assert_allclose(run.probabilities, torch.softmax(logits, 1)[0].numpy(), atol=1e-12)
+    w = cnn_at_work(net, digits[0], canvas=False)
+    assert set(w.figure.rects) == {"input", "conv", "norm", "act", "pool"}
+    before = w.view.value
+    w.controls["rotate"].value = 30
+    assert w.view.value != before
+
+
 def test_checks_accept_what_the_lessons_pass():
     images, labels = mnist_digits(n=10)  # float32 NumPy
     x, y = check_digits(torch.as_tensor(images)[:, None], torch.as_tensor(labels))
     assert x.shape == (10, 28, 28) and x.dtype == np.float64 and y.dtype == np.int64
-    dtype, _, K = check_model(digit_cnn(seed=0))
+    dtype, _, K, _ = check_model(digit_cnn(seed=0))
     assert dtype == torch.float32 and K == 10
-    assert LAYERS[-2:] == ("flatten", "fc")
+    assert check_model(digit_cnn(seed=0).double())[3] == STAGES
 
 
 def test_bench_steps_cover_sliders_and_strokes():

@@ -59,9 +59,11 @@ def cnn_at_work(model, images=None, labels=None, canvas: bool = True):
     """The widget (a VBox with CSS class ``cnn-widget``).
 
     Args:
-        model: a trained :func:`helpers.models.digit_cnn`-style ``nn.Sequential``
-            (children conv1, relu1, pool1, conv2, relu2, pool2, flatten, fc),
-            float32 or float64.
+        model: a trained ``nn.Sequential`` that takes (N, 1, 28, 28) digits
+            and returns (N, K) class scores, float32 or float64, such as
+            :func:`helpers.models.digit_cnn` (conv1, relu1, pool1, conv2,
+            relu2, pool2, flatten, fc). Every child whose output is
+            (N, C, H, W) is shown, under its name.
         images: (N, 28, 28) or (N, 1, 28, 28) test digits in [0, 1], or None
             (drawing only).
         labels: (N,) their classes, or None.

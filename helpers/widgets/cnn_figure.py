@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..cnn_stages import STAGES, CNNRun
+from ..cnn_stages import CNNRun
 
 __all__ = ["TILE", "GAP", "INPUT_SCALE", "BAR_PX", "mosaic", "CNNFigure", "probabilities_html"]
 
@@ -75,7 +75,7 @@ class CNNFigure:
         from matplotlib.figure import Figure
 
         side = run.image.shape[0]
-        shapes = {n: run.stages[n].shape for n in STAGES}
+        shapes = {n: a.shape for n, a in run.stages.items()}
         pad, col_gap, top, bottom, arrow = 12, 16, 58, 30, 34
         col_h = max(_layout(C)[2] for C, _, _ in shapes.values())
         in_w = side * INPUT_SCALE
@@ -119,7 +119,9 @@ class CNNFigure:
         t, l, h, w = self.rects["input"]
         level = np.clip(np.rint(run.image * 255), 0, 255).astype(np.intp)
         rgb[t:t + h, l:l + w] = np.repeat(np.repeat(self._grey[level], INPUT_SCALE, 0), INPUT_SCALE, 1)
-        for name in STAGES:
+        for name in self.rects:
+            if name == "input":
+                continue
             t, l, h, w = self.rects[name]
             m = mosaic(run.stages[name])
             gap = np.isnan(m)
