@@ -259,3 +259,23 @@ def test_bench_steps_cover_sliders_and_strokes():
             before = w.view.value
             step()
             assert w.view.value != before
+
+
+def test_draw_canvas_traits_and_page_classes():
+    import traitlets
+
+    from _browser_support import CANVAS_SELECTOR, CLEAR_SELECTOR
+    from helpers.digit_preprocess import LINE_WIDTH
+    from helpers.widgets.draw_canvas import ESM, DrawCanvas, draw_canvas
+
+    # the classes the browser test looks for are the ones the JavaScript sets
+    assert f'"{CANVAS_SELECTOR.split(".")[1]}"' in ESM and f'"{CLEAR_SELECTOR.split(".")[1]}"' in ESM
+    c = draw_canvas()
+    assert (c.size, c.line_width, c.strokes) == (280, LINE_WIDTH, [])
+    c.strokes = DRAWN_DIGITS[1][1]
+    c.clear()
+    assert c.strokes == []
+    with pytest.raises(traitlets.TraitError, match="size must be 100..1000"):
+        DrawCanvas(size=20)
+    with pytest.raises(traitlets.TraitError, match="line_width must be a fraction"):
+        DrawCanvas(line_width=3)
