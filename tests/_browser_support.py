@@ -567,6 +567,22 @@ async (root) => {
 """
 
 
+#: What a drawing widget predicts: its ``[data-prediction]`` element (the widget's
+#: summary view), with the probabilities and per-stage activation sums it carries.
+JS_PREDICTION = r"""
+(root) => {
+  const el = root.querySelector('[data-prediction]');
+  if (!el) return null;
+  return {prediction: el.dataset.prediction, probabilities: el.dataset.probabilities || '',
+          stages: el.dataset.stages || '', text: (el.innerText || '').trim()};
+}
+"""
+
+#: Selectors of the drawing canvas (helpers/widgets/draw_canvas.py) and its clear button.
+CANVAS_SELECTOR = "canvas.cnn-draw-canvas"
+CLEAR_SELECTOR = "button.cnn-draw-clear"
+
+
 class LessonFailure(AssertionError):
     pass
 
@@ -783,3 +799,37 @@ class LessonPage:
         n = self.idle_count()
         acted = action()
         return self.settle(root, n, expect_kernel=acted is not False)
+
+    # --------------------------------------------------------- drawing canvas, as a student uses it
+    def prediction(self, root) -> dict | None:
+        """The widget's ``[data-prediction]`` (prediction, probabilities, stages, text) or None."""
+        return root.evaluate(JS_PREDICTION)
+
+    def canvas(self, root):
+        """The drawing canvas of ``root``, once drawn (None if it has none)."""
+        loc = root.locator(CANVAS_SELECTOR)
+        try:
+            loc.first.wait_for(state="visible", timeout=self.timeouts["render"] * 1000)
+        except Exception:  # noqa: BLE001 - the caller reports the missing canvas
+            return None
+        return loc.first
+
+    def draw(self, canvas, strokes, steps: int = 6) -> None:
+        """Draw ``strokes`` (polylines of (x, y) in 0..1 of the canvas) with the mouse:
+        button down at each stroke's first point, moves through its points (``steps``
+        intermediate mouse events per segment), button up."""
+        canvas.scroll_into_view_if_needed()
+        box = canvas.bounding_box()
+        if not box or box["width"] <= 0 or box["height"] <= 0:
+            self.fail(f"the drawing canvas is not visible (bounding box {box})")
+        at = lambda p: (box["x"] + p[0] * box["width"], box["y"] + p[1] * box["height"])  # noqa: E731
+        mouse = self.page.mouse
+        for stroke in strokes:
+            mouse.move(*at(stroke[0]))
+            mouse.down()
+            for p in stroke[1:]:
+                mouse.move(*at(p), steps=steps)
+            mouse.up()
+
+    def clear_canvas(self, root) -> None:
+        root.locator(CLEAR_SELECTOR).first.click()

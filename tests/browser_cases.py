@@ -13,6 +13,7 @@ click in toggle buttons.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 
@@ -32,6 +33,30 @@ class Case:
     #: controls (by description) that may leave the view as it is by themselves
     still: tuple = ()
     impossible: list = field(default_factory=list)
+    #: digits to draw with the mouse on the drawing canvas (``canvas.cnn-draw-canvas``)
+    #: of widget ``draw_widget`` (None: the first widget that has one), in order, clearing the canvas
+    #: (``.cnn-draw-clear``) in between: ``(expected prediction, strokes)``, strokes
+    #: being polylines of ``(x, y)`` in canvas coordinates 0..1. After each, the
+    #: widget's ``[data-prediction]`` must say the digit and its probabilities,
+    #: feature maps (``data-stages``) and picture must have changed.
+    draw: list = field(default_factory=list)
+    draw_widget: int | None = None
+
+
+def _ellipse(cx, cy, rx, ry, n=28, start=-90.0):
+    """A closed stroke around an ellipse, starting at the top, counter-clockwise on screen."""
+    pts = []
+    for i in range(n + 1):
+        a = math.radians(start - 360.0 * i / n)
+        pts.append((round(cx + rx * math.cos(a), 4), round(cy + ry * math.sin(a), 4)))
+    return pts
+
+
+#: Digits drawn with the mouse, as a student would (a slightly slanted "1", an oval "0").
+DRAWN_DIGITS = [
+    ("1", [[(0.53, 0.14), (0.51, 0.35), (0.49, 0.6), (0.47, 0.86)]]),
+    ("0", [_ellipse(0.5, 0.5, 0.22, 0.32)]),
+]
 
 
 #: Lesson stem -> what to try. Lessons not listed get the generic checks only.
@@ -66,10 +91,15 @@ CASES: dict[str, Case] = {
             Impossible({"kernel": 5}, why="a 5x5 window does not fit the 4x4 input"),
         ],
     ),
+    # cnn_at_work: test digit, shift x, shift y, rotate (sliders) and the drawing
+    # canvas; no impossible setting (every slider position is a valid input)
+    "06_cnn": Case(draw=DRAWN_DIGITS),
 }
 
 #: Used when the lessons folder is overridden (CNN_COURSE_BROWSER_LESSONS) with the
 #: harness's own scratch notebooks.
 SCRATCH_CASES: dict[str, Case] = {
     "01_scratch": Case(impossible=[Impossible({"kernel size": 9}, why="kernel larger than the image")]),
+    # a scratch copy of lesson 06's widget cell: cnn_at_work(model, test_images, test_labels)
+    "06_cnn": Case(draw=DRAWN_DIGITS),
 }

@@ -12,7 +12,12 @@ Chromium (Playwright driving ``/usr/bin/chromium``), runs all cells and checks:
   picture), and the impossible settings of ``tests/browser_cases.py`` show the
   widget's ``.cnn-widget-message`` and no traceback (page, cell or kernel log);
 * the lesson's main widget is screenshotted to ``test-artifacts/browser/NN_topic.png``
-  (and, after an impossible setting, ``NN_topic-impossible-K.png``).
+  (and, after an impossible setting, ``NN_topic-impossible-K.png``);
+* where ``tests/browser_cases.py`` lists digits to draw (lesson 06's "CNN at work"),
+  each is drawn with the mouse on the widget's canvas (the canvas cleared in
+  between): the widget must then predict that digit, and its probabilities, its
+  feature maps and its picture must have changed; screenshot
+  ``NN_topic-draw-K-LABEL.png`` after each, and ``NN_topic.png`` shows the last one.
 
 Without Debian's chromium (``apt-get install chromium``) the test is skipped and says
 why. ``CNN_COURSE_BROWSER_LESSONS=/some/folder`` points it at other notebooks (used to
@@ -28,6 +33,7 @@ import pytest
 
 from _browser_support import (
     ARTIFACTS,
+    CANVAS_SELECTOR,
     CHROMIUM_ARGS,
     ROOT,
     VIEWPORT,
@@ -194,6 +200,59 @@ def _exercise_play(lp: LessonPage, root, ctl: dict) -> str | None:
     return None if moved else f"the view did not change within {TIMEOUTS['step']:.0f} s of pressing play"
 
 
+def _draw_digits(lp: LessonPage, case: Case, roots: list, lesson: str, artifacts, problems: list, done: list) -> None:
+    """Draw each of ``case.draw`` on the canvas; check prediction and change."""
+    if case.draw_widget is None:  # the first widget with a canvas
+        which = next((n for n, (ci, k, _) in enumerate(roots)
+                      if lp.roots(ci).nth(k).locator(CANVAS_SELECTOR).count()), case.main)
+    else:
+        which = case.draw_widget
+    if which >= len(roots):
+        problems.append(f"browser_cases.py says digits are drawn on widget {which}; there are {len(roots)}")
+        return
+    ci, k, _ = roots[which]
+    root = lp.roots(ci).nth(k)
+    canvas = lp.canvas(root)
+    if canvas is None:
+        problems.append(f"widget {which} (cell {ci}) shows no drawing canvas ({CANVAS_SELECTOR}) "
+                        f"within {TIMEOUTS['render']:.0f} s")
+        return
+    before, sig = lp.prediction(root), lp.signature(root)
+    if before is None:
+        problems.append(f"widget {which} (cell {ci}) has no [data-prediction] element to read its prediction from")
+        return
+    seen = []
+    for m, (label, strokes) in enumerate(case.draw):
+        what = f"widget {which} (cell {ci}): drawing a {label!r}"
+        if m:
+            n = lp.idle_count()
+            lp.clear_canvas(root)
+            lp.settle(root, n)
+        n = lp.idle_count()
+        lp.draw(canvas, strokes)
+        now_sig = lp.settle(root, n)
+        now = lp.prediction(root) or {}
+        if now.get("prediction") != str(label):
+            problems.append(f"{what}: the widget predicts {now.get('prediction')!r} ({now.get('text', '')!r}); "
+                            f"probabilities {now.get('probabilities')}")
+        if now.get("probabilities") == before["probabilities"]:
+            problems.append(f"{what}: the probabilities did not change ({before['probabilities']})")
+        if now.get("stages") == before["stages"]:
+            problems.append(f"{what}: the feature maps did not change ({before['stages']})")
+        if now_sig["view"] == sig["view"]:
+            problems.append(f"{what}: the picture did not change")
+        if now_sig["message"]:
+            problems.append(f"{what}: the widget shows the message {now_sig['message']!r}")
+        for err in lp.new_kernel_errors():
+            problems.append(f"{what} made the kernel send {err}")
+        lp.blur()
+        root.screenshot(path=str(artifacts / f"{lesson}-draw-{m}-{label}.png"))
+        root.screenshot(path=str(artifacts / f"{lesson}.png"))
+        seen.append(f"{label!r} -> {now.get('prediction')!r}")
+        before, sig = now or before, now_sig
+    done.append("drew " + ", ".join(seen))
+
+
 @pytest.mark.parametrize(
     "lesson",
     LESSONS or [pytest.param("none", marks=pytest.mark.skip(reason=f"no lessons in {LESSONS_DIR}"))],
@@ -334,6 +393,10 @@ def test_lesson_in_browser(lesson, lab, context, artifacts, record_property):
                 problems.append(f"{what} made the kernel send {err}")
         if roots and not case.impossible:
             done.append("no impossible setting listed in tests/browser_cases.py")
+
+        # ---- digits drawn with the mouse on the canvas are recognised
+        if case.draw:
+            _draw_digits(lp, case, roots, lesson, artifacts, problems, done)
 
         # ---- no traceback anywhere else: kernel messages, server log, page
         for err in lp.new_kernel_errors():
