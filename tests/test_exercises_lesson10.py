@@ -67,3 +67,11 @@ def test_tanh_backward_is_checked_numerically_not_only_by_shape():
 
 def test_sigmoid_bound_is_a_quarter_per_layer():
     assert math.isclose(_sigmoid_bound(), 2.0 ** (-2 * ex.EX_DEPTH))
+
+
+def test_tanh_backward_left_empty_is_not_answered_yet(capsys):
+    def tanh_backward(grad_output, input):
+        ...
+
+    assert ex.check_tanh_backward(tanh_backward).status == "unanswered"
+    assert "not answered yet" in capsys.readouterr().out
