@@ -255,3 +255,26 @@ def test_sequential_and_sgd_reject_bad_arguments():
         nn.SGD([nn.Parameter(np.zeros(2))], lr=-1)
     with pytest.raises(ValueError, match="params is empty"):
         nn.SGD([], lr=0.1)
+
+
+def test_doctests():
+    import doctest
+    import importlib
+
+    for name in ("helpers.nn", "helpers.nn.module", "helpers.nn.init", "helpers.nn.layers", "helpers.nn.container",
+                 "helpers.nn.loss", "helpers.nn.optim", "helpers.nn.bridge", "helpers.backprop_demo"):
+        module = importlib.import_module(name)
+        result = doctest.testmod(module, extraglobs={"np": np})
+        assert result.failed == 0 and result.attempted > 0, name
+
+
+def test_to_casts_parameters_and_a_float32_net_stays_float32():
+    net = nn.lenet5(rng=0)
+    assert {p.data.dtype for p in net.parameters()} == {np.dtype(np.float32)}
+    x = RNG.random((2, 1, 28, 28), dtype=np.float32)
+    assert net(x).dtype == np.float32
+    assert nn.to_torch(net)[0].weight.dtype == torch.float32
+    net.to(np.float64)
+    assert {p.data.dtype for p in net.parameters()} == {np.dtype(np.float64)}
+    with pytest.raises(ValueError, match=r"Parameter: gradient of shape \(3,\) for a parameter of shape \(2,\)"):
+        nn.Parameter(np.zeros(2)).accumulate(np.zeros(3))
