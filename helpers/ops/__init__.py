@@ -12,7 +12,7 @@ H, W (input height and width), kH, kW (kernel), H_out, W_out (output).
 from .shape import conv_output_size
 from .pad import pad
 from .im2col import unfold, fold
-from .conv import conv2d, conv2d_naive, conv2d_backward
+from .conv import conv2d, conv2d_naive, conv2d_backward, conv2d_weight
 from .conv_transpose import conv_transpose2d, conv_transpose2d_backward
 from .pool import (
     max_pool2d,
@@ -38,6 +38,7 @@ __all__ = [
     "conv2d",
     "conv2d_naive",
     "conv2d_backward",
+    "conv2d_weight",
     "conv_transpose2d",
     "conv_transpose2d_backward",
     "max_pool2d",

@@ -1,6 +1,7 @@
 """2-D convolution: ``conv2d`` (vectorised), ``conv2d_naive`` (the loops that
 lesson 03 teaches) and ``conv2d_backward`` (lesson 10), mirrors of
-``torch.nn.functional.conv2d`` and its autograd.
+``torch.nn.functional.conv2d`` and its autograd, and ``conv2d_weight``
+(``torch.nn.grad.conv2d_weight``: the weight's gradient alone).
 
 Shapes (N batch, C_in/C_out channels, H/W input size, kH/kW kernel size)::
 
@@ -20,10 +21,10 @@ import numpy as np
 
 from ._args import as_array
 from .conv_args import check_conv2d, check_grad_output
-from .conv_gemm import conv_backward, conv_forward
+from .conv_gemm import conv_backward, conv_forward, conv_weight_grad
 from .pad import pad
 
-__all__ = ["conv2d", "conv2d_naive", "conv2d_backward"]
+__all__ = ["conv2d", "conv2d_naive", "conv2d_backward", "conv2d_weight"]
 
 
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
@@ -176,3 +177,44 @@ def conv2d_backward(grad_output, input, weight, bias=None, stride=1, padding=0, 
     grad_input, grad_weight = conv_backward(g, a.input, a.weight, a.stride, a.pads, a.dilation, a.groups)
     grad_bias = None if a.bias is None else g.sum(axis=(0, 2, 3))
     return (grad_input[0] if a.unbatched else grad_input), grad_weight, grad_bias
+
+
+def conv2d_weight(input, weight_size, grad_output, stride=1, padding=0, dilation=1, groups=1):
+    """The gradient of :func:`conv2d` with respect to its weight alone (lesson 10);
+    ``torch.nn.grad.conv2d_weight``, same argument order.
+
+    What a network's first layer needs: its input (the images) needs no
+    gradient, so the grad_input half of :func:`conv2d_backward` is skipped.
+    ``grad_weight[c_out] = sum over n, i, j of grad_output[n, c_out, i, j] *``
+    (the input window at (i, j)).
+
+    Args:
+        input: (N, C_in, H, W), or unbatched (C_in, H, W).
+        weight_size: the weight's shape (C_out, C_in/groups, kH, kW).
+        grad_output: (N, C_out, H_out, W_out), or (C_out, H_out, W_out).
+        stride, padding, dilation, groups: as given to :func:`conv2d`.
+
+    Returns:
+        grad_weight (C_out, C_in/groups, kH, kW).
+
+    >>> x = np.arange(16.).reshape(1, 1, 4, 4)
+    >>> conv2d_weight(x, (2, 1, 3, 3), np.ones((1, 2, 2, 2)))[0, 0]
+    array([[10., 14., 18.],
+           [26., 30., 34.],
+           [42., 46., 50.]])
+    """
+    fn = "conv2d_weight"
+    try:
+        size = tuple(int(v) for v in weight_size)
+    except (TypeError, ValueError):
+        size = ()
+    if len(size) != 4 or min(size) < 1:
+        raise ValueError(f"{fn}: weight_size must be 4 positive ints (C_out, C_in/groups, kH, kW); got {weight_size!r}")
+    g = as_array(grad_output, "grad_output", fn)
+    x = as_array(input, "input", fn)
+    weight = np.broadcast_to(np.zeros((), dtype=np.result_type(x.dtype, g.dtype, np.float32)), size)
+    a = check_conv2d(fn, x, weight, None, stride, padding, dilation, groups, extra=(g,))
+    N = a.input.shape[0]
+    g = check_grad_output(g, (N, size[0]) + a.out_size, a.unbatched, fn, "conv2d's output")
+    g = g.astype(a.weight.dtype, copy=False)
+    return conv_weight_grad(g, a.input, size, a.stride, a.pads, a.dilation, a.groups)
