@@ -121,21 +121,37 @@ def input_window(model, layer: str, row: int, col: int, input_size, clip: bool =
     """The input pixels unit ``(row, col)`` of ``layer`` sees: ``(top, left, bottom, right)``.
 
     ``bottom`` and ``right`` are exclusive, so ``image[top:bottom, left:right]``
-    is the patch. With ``clip`` (default) the window is cut to the image; with
-    ``clip=False`` it may reach into the padding (negative or past the edge).
+    is the patch. With ``clip`` (default) the window holds exactly the input
+    pixels some path reaches: it is cut at the image and, layer by layer, at
+    each feature map's edge (a path through padding reads nothing, and a
+    stride can leave the last pixels of a row unread). With ``clip=False`` it
+    is the formula's ``r x r`` square, which may reach into the padding.
     """
     info = _row(model, layer, input_size)
     H_out, W_out = info["out_size"]
     if not (0 <= row < H_out and 0 <= col < W_out):
         raise ValueError(f"input_window: (row, col) must lie in the {H_out}x{W_out} output of {layer!r}; got ({row}, {col})")
-    r, j, start = info["size"], info["jump"], info["start"]
-    top = int(round(start + row * j - (r - 1) / 2))
-    left = int(round(start + col * j - (r - 1) / 2))
-    bottom, right = top + r, left + r
-    if clip:
-        H, W = _pair(int(input_size) if isinstance(input_size, (int, np.integer)) else input_size)
-        top, left, bottom, right = max(top, 0), max(left, 0), min(bottom, H), min(right, W)
-    return top, left, bottom, right
+    if not clip:
+        r, j, start = info["size"], info["jump"], info["start"]
+        top = int(round(start + row * j - (r - 1) / 2))
+        left = int(round(start + col * j - (r - 1) / 2))
+        return top, left, top + r, left + r
+    # Exact: walk back from the unit, layer by layer, keeping only positions that
+    # exist in each layer's input (padding and the pixels a stride skips at the
+    # end of a row are read by no one).
+    rows = receptive_fields(model, input_size)
+    H, W = _pair(int(input_size) if isinstance(input_size, (int, np.integer)) else input_size)
+    sizes = [(H, W)] + [r_["out_size"] for r_ in rows]
+    (r0, r1), (c0, c1) = (row, row), (col, col)
+    for k in range(rows.index(info), -1, -1):
+        g = rows[k]
+        if g["type"] in _PASS_THROUGH:
+            continue
+        kk, s, p, d = g["kernel"], g["stride"], g["padding"], g["dilation"]
+        Hin, Win = sizes[k]
+        r0, r1 = max(r0 * s - p, 0), min(r1 * s - p + (kk - 1) * d, Hin - 1)
+        c0, c1 = max(c0 * s - p, 0), min(c1 * s - p + (kk - 1) * d, Win - 1)
+    return r0, c0, r1 + 1, c1 + 1
 
 
 def wiring_twin(model):
