@@ -31,7 +31,7 @@ from torch import nn
 
 from .blocks import Inception, ResidualBlock, conv_bn_relu, conv_relu, nin_block, vgg_block
 
-__all__ = ["lenet5", "alexnet", "vgg16", "nin", "googlenet", "resnet18"]
+__all__ = ["lenet5", "alexnet", "vgg16", "nin", "googlenet", "resnet18", "digit_resnet"]
 
 
 def _start(fn, num_classes, seed, variant=None, variants=None):
@@ -200,3 +200,26 @@ def resnet18(num_classes: int = 1000, seed=None) -> nn.Sequential:
         ("avgpool", nn.AdaptiveAvgPool2d(1)), ("flatten", nn.Flatten()),
         ("fc", nn.Linear(512, num_classes)),
     ]))
+
+
+def digit_resnet(num_blocks: int = 8, channels: int = 8, shortcut: bool = True, num_classes: int = 10,
+                 in_channels: int = 1, seed=None) -> nn.Sequential:
+    """A small ResNet for (N, in_channels, H, W) digits, or the plain net of the same depth (lesson 07).
+
+    stem (3x3 conv, batch norm, ReLU, 4x4 max-pool: 28x28 -> 7x7) -> ``num_blocks`` residual
+    blocks of ``channels`` channels (``shortcut=False``: the same blocks
+    without the addition) -> global average pooling -> linear. Depth
+    (weight layers on the longest path): 2 ``num_blocks`` + 2.
+    """
+    _start("digit_resnet", num_classes, seed)
+    for name, value in (("num_blocks", num_blocks), ("channels", channels), ("in_channels", in_channels)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"digit_resnet: {name} must be a positive int; got {value!r}")
+    body = [(f"block{i + 1}", ResidualBlock(channels, channels, shortcut=shortcut)) for i in range(num_blocks)]
+    return nn.Sequential(OrderedDict([
+        ("conv1", nn.Conv2d(in_channels, channels, 3, padding=1, bias=False)), ("bn1", nn.BatchNorm2d(channels)),
+        ("relu", nn.ReLU(inplace=True)), ("pool", nn.MaxPool2d(4)),
+        *body,
+        ("avgpool", nn.AdaptiveAvgPool2d(1)), ("flatten", nn.Flatten()), ("fc", nn.Linear(channels, num_classes)),
+    ]))
+
