@@ -12,6 +12,9 @@ The emotions, by what distinguishes them:
 - ``surprised``: round open mouth, big eyes, high brows;
 - ``angry``: flat mouth, brows slanted down towards the nose.
 
+:func:`face_regions` returns where the parts of the same faces lie (masks
+per part), so a lesson can check where a model looks (lesson 07).
+
 >>> images, labels = make_faces(8, size=32, seed=0)
 >>> images.shape, images.dtype, labels[:4]
 ((8, 32, 32), dtype('float32'), array([2, 0, 3, 2]))

@@ -1,5 +1,5 @@
-"""helpers.faces (lesson 01): the procedural emotion faces are seeded, balanced, inside the
-frame, and their labels are learnable."""
+"""helpers.faces (lessons 01, 07): the procedural emotion faces are seeded, balanced, inside the
+frame, their labels are learnable, and face_regions locates their parts."""
 import doctest
 
 import numpy as np

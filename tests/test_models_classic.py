@@ -140,3 +140,17 @@ def test_seed_gives_the_same_weights():
 def test_bad_arguments_are_named(call, exc, words):
     with pytest.raises(exc, match=words):
         call()
+
+
+def test_digit_resnet_plain_and_residual_have_the_same_layers():
+    from helpers.models.summary import depth
+
+    res = classic.digit_resnet(num_blocks=3, channels=4, seed=0)
+    plain = classic.digit_resnet(num_blocks=3, channels=4, shortcut=False, seed=0)
+    assert count(res) == count(plain) == conv(1, 4, 3, bias=False) + 2 * 4 + 3 * (2 * conv(4, 4, 3, bias=False) + 4 * 4) + 4 * 10 + 10
+    assert all(torch.equal(p, q) for p, q in zip(res.parameters(), plain.parameters()))  # same seed, same weights
+    assert depth(res, (1, 1, 28, 28)) == depth(plain, (1, 1, 28, 28)) == 2 * 3 + 2
+    x = torch.randn(2, 1, 28, 28)
+    assert tuple(res.eval()(x).shape) == (2, 10) and not torch.allclose(res(x), plain.eval()(x))
+    with pytest.raises(ValueError, match="digit_resnet: num_blocks"):
+        classic.digit_resnet(num_blocks=0)
