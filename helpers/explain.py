@@ -2,7 +2,7 @@
 
 - :func:`feature_maps`: every layer's output for one image (N = 1).
 - :func:`top_patches`: for one channel of a layer, the input patches (cut at
-  the unit's receptive field) of the images that activate it most (after
+  the unit's receptive field, :mod:`helpers.receptive_field`) of the images that activate it most (after
   Zeiler & Fergus 2014, "Visualizing and understanding convolutional networks").
 - :func:`saliency`: the absolute gradient of the class score with respect to
   the input pixels, the largest over the colour channels (Simonyan et al. 2014).
@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["saliency", "grad_cam", "feature_maps", "unit_window", "top_patches", "upsample"]
+__all__ = ["saliency", "grad_cam", "feature_maps", "top_patches", "upsample"]
 
 
 def _model(fn, model):
@@ -214,63 +214,41 @@ def feature_maps(model, image) -> list:
     return rows
 
 
-def _chain(fn, model, name):
-    """(kernel, stride, padding, dilation) of the conv/pool layers up to and including ``name``."""
+def _check_chain(fn, model, name):
+    """The layers up to ``name`` must run one after the other (Sequential containers only), or the
+    receptive-field formula does not apply."""
     from torch import nn
 
-    kinds = (nn.Conv2d, nn.MaxPool2d, nn.AvgPool2d)
-    chain = []
     for n, module in model.named_modules():
-        if next(module.children(), None) is not None:
-            continue
-        if isinstance(module, kinds):
-            pair = lambda v: v if isinstance(v, tuple) else (v, v)  # noqa: E731
-            dil = pair(getattr(module, "dilation", 1))
-            chain.append((pair(module.kernel_size), pair(module.stride), pair(module.padding), dil))
-        elif not isinstance(module, (nn.ReLU, nn.Tanh, nn.Sigmoid, nn.BatchNorm2d, nn.Dropout, nn.Identity, nn.LeakyReLU)):
-            raise ValueError(f"{fn}: the receptive field is computed for a chain of conv, pool and pointwise layers; "
-                             f"layer {n!r} ({type(module).__name__}) comes before {name!r}")
         if n == name:
-            return chain
-    raise ValueError(f"{fn}: layer {name!r} is not a leaf layer of the model")
-
-
-def unit_window(model, layer, row: int, col: int):
-    """The input window (top, left, height, width) that unit (row, col) of ``layer`` sees.
-
-    For a chain of conv/pool layers (an ``nn.Sequential`` such as the
-    lesson-06 CNN), by the recurrence r_l = r_{l-1} + (d (k - 1)) j_{l-1},
-    j_l = j_{l-1} s, start_l = start_{l-1} - p j_{l-1}: the window starts at
-    row * j - (total padding) and is r pixels tall. It can reach outside the
-    image (negative ``top``, or past the last row) where padding was read.
-    """
-    _model("unit_window", model)
-    name, _ = _layer("unit_window", model, layer)
-    size, jump, start = [1, 1], [1, 1], [0, 0]
-    for kernel, stride, padding, dilation in _chain("unit_window", model, name):
-        for a in range(2):
-            size[a] += dilation[a] * (kernel[a] - 1) * jump[a]
-            start[a] -= padding[a] * jump[a]
-            jump[a] *= stride[a]
-    return (start[0] + row * jump[0], start[1] + col * jump[1], size[0], size[1])
+            return
+        if next(module.children(), None) is not None and not isinstance(module, nn.Sequential):
+            raise ValueError(f"{fn}: the receptive field is computed for a chain of layers (nn.Sequential); "
+                             f"{n or 'the model'!s} ({type(module).__name__}) comes before {name!r}")
 
 
 def top_patches(model, layer, images, channel: int, k: int = 9) -> dict:
     """The ``k`` images whose strongest unit in ``channel`` of ``layer`` is strongest, and the patch it sees.
 
     One unit per image (its maximum over positions), so the ``k`` patches come
-    from ``k`` different images; ties go to the earlier image.
+    from ``k`` different images; ties go to the earlier image. The window is
+    :func:`helpers.receptive_field.input_window` (lesson 06), so ``layer``
+    must be a leaf layer of a chain of conv, pooling and pointwise layers
+    (Sequential containers, possibly nested).
 
     Returns:
-        dict with "patches" (k, C, r_h, r_w): the input cut at the unit's
-        receptive field (zeros outside the image); "values" (k,) the
-        activations; "index" (k,) the images; "windows" (k, 4) (top, left,
-        height, width) as :func:`unit_window`.
+        dict with "patches" (k, C, r, r): the input cut at the unit's
+        receptive field (zeros where it reaches into the padding); "values"
+        (k,) the activations; "index" (k,) the images; "windows" (k, 4)
+        (top, left, bottom, right), bottom and right exclusive, unclipped.
     """
+    from .receptive_field import input_window
+
     import torch
 
     _model("top_patches", model)
     name, module = _layer("top_patches", model, layer)
+    _check_chain("top_patches", model, name)
     x = _images("top_patches", model, images)
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 1 <= k <= x.shape[0]:
         raise ValueError(f"top_patches: k must be an int in 1..{x.shape[0]} (the number of images); got {k!r}")
@@ -295,12 +273,12 @@ def top_patches(model, layer, images, channel: int, k: int = 9) -> dict:
     patches, windows = [], []
     for n in order:
         row, col = divmod(int(where[n]), w)
-        top, left, rh, rw = unit_window(model, name, row, col)
-        patch = np.zeros((C, rh, rw), img.dtype)
-        r0, r1, c0, c1 = max(top, 0), min(top + rh, H), max(left, 0), min(left + rw, W)
+        top, left, bottom, right = input_window(model, name, row, col, (H, W), clip=False)
+        patch = np.zeros((C, bottom - top, right - left), img.dtype)
+        r0, r1, c0, c1 = max(top, 0), min(bottom, H), max(left, 0), min(right, W)
         patch[:, r0 - top:r1 - top, c0 - left:c1 - left] = img[n, :, r0:r1, c0:c1]
         patches.append(patch)
-        windows.append((top, left, rh, rw))
+        windows.append((top, left, bottom, right))
     return {"patches": np.stack(patches), "values": best[order], "index": order, "windows": np.array(windows)}
 
 

@@ -118,28 +118,20 @@ def test_feature_maps_every_layer():
     assert maps[2][1].shape == (8, 14, 14) and maps[-1][1].shape == (10, 1, 1)
 
 
-def autograd_window(model, layer_index, x_shape, row, col):
-    """The input pixels unit (row, col) depends on, found by autograd (with all-positive weights
-    so no contribution cancels): (top, left, bottom, right) inclusive."""
-    x = torch.ones(x_shape, dtype=torch.float64, requires_grad=True)
-    out = model[:layer_index + 1](x)
-    (g,) = torch.autograd.grad(out[0, :, row, col].sum(), x)
-    rows, cols = np.nonzero(g[0].abs().sum(0).numpy())
-    return rows.min(), cols.min(), rows.max(), cols.max()
-
-
-@pytest.mark.parametrize("index,row,col", [(0, 0, 0), (2, 3, 5), (3, 0, 0), (3, 6, 2), (5, 4, 4)])
-def test_unit_window_against_autograd(index, row, col):
-    model = digit_cnn(kernel_size=5, seed=0).double()
-    model.pool1, model.pool2 = nn.AvgPool2d(2), nn.AvgPool2d(2)  # max-pool's gradient reaches one pixel per window
+def autograd_support(model, x, layer_index, channel, row, col):
+    """(top, left, bottom, right), exclusive, of the input pixels unit (row, col) depends on, by autograd,
+    with the pooling made average (max-pool's gradient reaches one pixel per window) and all weights
+    positive, so no contribution cancels."""
+    twin = torch.nn.Sequential(*[nn.AvgPool2d(m.kernel_size, m.stride, m.padding) if isinstance(m, nn.MaxPool2d) else m
+                                 for m in list(model.children())[:layer_index + 1]])
+    twin = __import__("copy").deepcopy(twin)
     with torch.no_grad():
-        for p in model.parameters():
+        for p in twin.parameters():
             p.abs_()
-    name = list(dict(model.named_children()))[index]
-    top, left, h, w = explain.unit_window(model, name, row, col)
-    r0, c0, r1, c1 = autograd_window(model, index, (1, 1, 28, 28), row, col)
-    # autograd sees only the pixels inside the image; the window may reach into the padding
-    assert (max(top, 0), max(left, 0), min(top + h - 1, 27), min(left + w - 1, 27)) == (r0, c0, r1, c1)
+    x = x.clone().fill_(1.0).requires_grad_(True)
+    (g,) = torch.autograd.grad(twin(x)[0, channel, row, col], x)
+    rows, cols = np.nonzero(g[0].abs().sum(0).numpy())
+    return rows.min(), cols.min(), rows.max() + 1, cols.max() + 1
 
 
 def test_top_patches_by_brute_force():
@@ -152,12 +144,14 @@ def test_top_patches_by_brute_force():
     assert list(out["index"]) == list(np.argsort(-best)[:9])
     np.testing.assert_allclose(out["values"], np.sort(best)[::-1][:9])
     assert out["patches"].shape == (9, 1, 14, 14)
-    n = out["index"][0]
-    r, c = divmod(int(a[n].flatten().argmax()), a.shape[-1])
-    top, left, h, w = out["windows"][0]
-    padded = np.pad(x[n, 0].numpy(), 20)
-    np.testing.assert_array_equal(out["patches"][0, 0], padded[top + 20:top + 20 + h, left + 20:left + 20 + w])
-    assert (top, left) == (r * 2 - 6, c * 2 - 6)
+    for i, n in enumerate(out["index"]):
+        r, c = divmod(int(a[n].flatten().argmax()), a.shape[-1])
+        top, left, bottom, right = out["windows"][i]
+        assert (top, left, bottom - top, right - left) == (r * 2 - 6, c * 2 - 6, 14, 14)  # conv5 -> pool2 -> conv5
+        padded = np.pad(x[n, 0].numpy(), 20)
+        np.testing.assert_array_equal(out["patches"][i, 0], padded[top + 20:bottom + 20, left + 20:right + 20])
+        # the unit depends on exactly the pixels of its window that lie inside the image (autograd)
+        assert autograd_support(model, x[n:n + 1], 3, 3, r, c) == (max(top, 0), max(left, 0), min(bottom, 28), min(right, 28))
 
 
 def test_upsample_shape():
@@ -192,7 +186,7 @@ def test_bad_arguments(call, exc, words):
     assert all(not m._forward_hooks for m in model.modules())
 
 
-def test_unit_window_refuses_branching_models():
+def test_top_patches_refuses_branching_models():
     model = residual_net()
-    with pytest.raises(ValueError, match="unit_window: the receptive field is computed for a chain"):
-        explain.unit_window(model, "3", 0, 0)
+    with pytest.raises(ValueError, match="top_patches: the receptive field is computed for a chain"):
+        explain.top_patches(model, "2.conv1", torch.zeros(3, 1, 12, 12, dtype=torch.float64), 0, k=2)
