@@ -30,8 +30,6 @@ forward pass, so parallel branches (Inception) count once and shortcuts
 """
 from __future__ import annotations
 
-
-
 __all__ = ["layer_table", "count_params", "count_macs", "depth", "format_table"]
 
 
