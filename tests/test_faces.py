@@ -1,5 +1,5 @@
-"""helpers.faces (lesson 01): the procedural emotion faces are seeded, balanced, inside the
-frame, and their labels are learnable."""
+"""helpers.faces (lessons 01, 07): the procedural emotion faces are seeded, balanced, inside the
+frame, their labels are learnable, and face_regions locates their parts."""
 import doctest
 
 import numpy as np
@@ -79,3 +79,62 @@ def test_labels_are_learnable():
 def test_bad_input_is_named(call, exc, words):
     with pytest.raises(exc, match=words):
         call()
+
+
+# make_faces' output before face_regions was added (recorded from the earlier code, lesson 01
+# depends on it): pixel sum, a weighted sum and the first labels, per (n, size, seed).
+BEFORE = {
+    (64, 32, 0): (17040.9664, 8638.2309, [0, 0, 3, 0, 0, 3, 1, 0]),
+    (50, 24, 3): (7261.57, 3638.5213, [2, 3, 1, 0, 0, 3, 2, 1]),
+    (40, 48, 11): (22362.2372, 11154.7442, [1, 2, 1, 2, 0, 2, 1, 3]),
+}
+
+
+@pytest.mark.parametrize("args", sorted(BEFORE))
+def test_make_faces_unchanged_by_face_regions(args):
+    X, y = faces.make_faces(*args)
+    faces.face_regions(*args)
+    X2, y2 = faces.make_faces(*args)
+    np.testing.assert_array_equal(X, X2)
+    X = X.astype(np.float64)
+    w = np.linspace(0, 1, X[0].size).reshape(X[0].shape)
+    total, weighted, first = BEFORE[args]
+    assert abs(X.sum() - total) < 1e-2 and abs((X * w).sum() - weighted) < 1e-2
+    assert y[:8].tolist() == first
+
+
+def test_face_regions_cover_the_parts_that_change_with_the_emotion():
+    # the same random numbers, another emotion: the pixels that lose ink are mouth, brows or eyes
+    n, size, seed = 40, 32, 4
+    regions = faces.face_regions(n, size=size, seed=seed)
+    rng = np.random.default_rng(seed)
+    labels = rng.permutation(np.arange(n) % len(faces.EMOTIONS))
+    state = rng.bit_generator.state
+    X = faces.draw_faces(labels, size=size, rng=rng, noise=0.0)
+    for shift in (1, 2, 3):
+        rng2 = np.random.default_rng()
+        rng2.bit_generator.state = state
+        other = faces.draw_faces((labels + shift) % 4, size=size, rng=rng2, noise=0.0)
+        changed = X - other > 1e-6  # ink of this face's own strokes that the other emotion lacks
+        inside = regions["mouth"] | regions["brows"] | regions["eyes"]
+        assert changed.any() and not (changed & ~inside).any()
+    # every inked pixel of the mouth-free drawing is in some part
+    ink = X > X[:, :1, :1] + 1e-6
+    every = np.zeros_like(ink)
+    for m in regions.values():
+        every |= m
+    assert not (ink & ~every).any()
+    # the mouth region lies below the brows region in every face
+    rows = np.arange(size)[None, :, None]
+    mouth_row = (regions["mouth"] * rows).sum((1, 2)) / regions["mouth"].sum((1, 2))
+    brow_row = (regions["brows"] * rows).sum((1, 2)) / regions["brows"].sum((1, 2))
+    assert (mouth_row > brow_row + 3).all()
+
+
+def test_face_regions_bad_input():
+    with pytest.raises(ValueError, match="face_regions: n must be a positive int"):
+        faces.face_regions(0)
+    with pytest.raises(ValueError, match="face_regions: margin"):
+        faces.face_regions(3, margin=-1)
+    with pytest.raises(ValueError, match="face_regions: size must be at least 16"):
+        faces.face_regions(3, size=8)
