@@ -74,8 +74,9 @@ def check_groups(answer):
     close = (GROUP_D < GROUP_E) & ~np.eye(len(GROUP_D), dtype=bool)
     expected, _ = connected_components(csr_matrix(close), directed=False)
     return check_answer("1.2 groups", answer, int(expected),
-                        hint="Build the tree (grouping.prim), cut the edges with d >= e, count what is "
-                             "left connected; or call grouping.group_by_similarity and count the labels.")
+                        hint="Keep only the pairs closer than e and follow the chains: each connected piece is "
+                             "one group (an image with no close pair is a group of its own). Or count the labels "
+                             "of grouping.group_by_similarity.")
 
 
 def check_dense_parameters(answer):
