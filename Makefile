@@ -4,6 +4,14 @@
 PYTHON ?= python3
 VENV   := .venv
 STAMP  := $(VENV)/.installed
+# JupyterLab listens on the loopback address only and keeps its login token.
+# It refuses to start as root (a container, a cloud VM) unless told
+# --allow-root: passed only when this user is root, and said so.
+USER_ID ?= $(shell id -u)
+LAB_FLAGS := --ip=127.0.0.1
+ifeq ($(USER_ID),0)
+LAB_FLAGS += --allow-root
+endif
 
 .PHONY: lab test bench clean
 
@@ -14,7 +22,10 @@ $(STAMP): requirements.txt pyproject.toml
 	touch $(STAMP)
 
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab notebooks/
+ifeq ($(USER_ID),0)
+	@echo "make lab: running as root, so JupyterLab gets --allow-root (still 127.0.0.1 and a token)"
+endif
+	$(VENV)/bin/jupyter lab $(LAB_FLAGS) notebooks/
 
 test: $(STAMP)
 	$(VENV)/bin/python -m pytest

@@ -211,6 +211,19 @@ def plot_distance_matrix(D, names, e: float):
     return fig
 
 
+def _free_spot(a, b, placed, clearance: float = 0.17):
+    """A point for the label of edge a-b: on the edge, as near its middle as
+    possible, or just inside the circle from its middle (short edges between
+    neighbouring dots), at least ``clearance`` away from every point in
+    ``placed`` (the labels would overlap otherwise); the middle when none is."""
+    mid = (a + b) / 2
+    inward = [mid * (1 - step / max(np.hypot(*mid), 1e-9)) for step in (0.12, 0.22, 0.32)]  # towards the centre
+    for p in [a + t * (b - a) for t in (0.5, 0.4, 0.6, 0.3, 0.7)] + inward:
+        if all(np.hypot(*(p - q)) >= clearance for q in placed):
+            return p
+    return mid
+
+
 def plot_groups(D, e: float, images=None, names=None, ax=None, zoom: float = 0.3):
     """Draw the MST on a circle: kept edges (d < e) solid green, cut edges dashed red, weights written.
 
@@ -237,12 +250,13 @@ def plot_groups(D, e: float, images=None, names=None, ax=None, zoom: float = 0.3
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 7))
     colors = plt.get_cmap("tab10")
+    placed = [p for p in xy]  # label positions taken so far (the dots count as taken)
     for group, style in ((kept, dict(color="tab:green", lw=2.5, ls="-")), (cut, dict(color="tab:red", lw=1.2, ls="--"))):
         for i, j, d in group:
             ax.plot(*xy[[i, j]].T, zorder=1, **style)
-            mid = xy[[i, j]].mean(axis=0)
-            mid = mid * min(1.0, 0.84 / max(np.linalg.norm(mid), 1e-9))  # keep labels inside the ring of dots
-            ax.text(*mid, f"{d:.2f}", fontsize=7, ha="center", va="center", color=style["color"],
+            where = _free_spot(xy[i], xy[j], placed)
+            placed.append(where)
+            ax.text(*where, f"{d:.2f}", fontsize=7, ha="center", va="center", color=style["color"],
                     bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none", alpha=0.85), zorder=2)
     for v in range(N):
         ax.scatter(*xy[v], s=40, color=colors(labels[v] % 10), zorder=3)

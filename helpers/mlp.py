@@ -1,5 +1,4 @@
-"""The multilayer perceptron: its forward pass in NumPy, and a small PyTorch
-trainer (lesson 01).
+"""The multilayer perceptron: its forward pass in NumPy (lesson 01).
 
 A dense (fully connected) layer computes ``x @ weight.T + bias`` with
 ``weight`` of shape (out_features, in_features), exactly as
@@ -7,13 +6,12 @@ A dense (fully connected) layer computes ``x @ weight.T + bias`` with
 an activation between layers; the last layer gives one score (logit) per class.
 
 - :func:`linear`, :func:`mlp_forward`: the NumPy forward pass, layer by layer.
-- :func:`make_mlp`, :func:`mlp_parameters`: the same network in torch, and its
-  weights back as NumPy arrays.
+- :func:`mlp_parameters`: the weights of a torch MLP
+  (:func:`helpers.models.mlp`) back as NumPy arrays.
 - :func:`dense_parameter_count`: weights + biases of a first dense layer on a
   flattened image (the measured "problem of MLPs on images").
-- :func:`train_classifier`, :func:`predict`, :func:`accuracy`: a seeded,
-  deterministic minibatch training loop (cross-entropy, and :class:`Adam`
-  written out, equal to ``torch.optim.Adam``).
+
+Training is :func:`helpers.train.fit` (``torch.optim.Adam`` by default).
 
 >>> x = np.array([[1.0, 2.0]])                 # (N=1, in_features=2)
 >>> w = np.array([[1.0, -1.0], [0.5, 0.5]])     # (out_features=2, in_features=2)
@@ -31,13 +29,8 @@ from .activations import ACTIVATIONS
 __all__ = [
     "linear",
     "mlp_forward",
-    "make_mlp",
     "mlp_parameters",
     "dense_parameter_count",
-    "Adam",
-    "train_classifier",
-    "predict",
-    "accuracy",
 ]
 
 def linear(input, weight, bias=None) -> np.ndarray:
@@ -99,13 +92,6 @@ def mlp_forward(x, weights, biases, activation: str = "relu", return_layers: boo
     return (h, layers) if return_layers else h
 
 
-def make_mlp(sizes, activation: str = "relu", seed=None):
-    """The torch MLP of :func:`helpers.models.mlp.mlp` (kept under lesson 01's name)."""
-    from .models.mlp import mlp
-
-    return mlp(sizes, activation, seed)
-
-
 def mlp_parameters(model):
     """The weights and biases of every ``nn.Linear`` in ``model``, as float64 NumPy arrays.
 
@@ -135,129 +121,3 @@ def dense_parameter_count(input_shape, out_features: int) -> int:
     if not dims or min(dims) < 1 or int(out_features) < 1:
         raise ValueError(f"dense_parameter_count: sizes must be positive; got {input_shape!r} and {out_features!r}")
     return math.prod(dims) * int(out_features) + int(out_features)
-
-
-def _dtype(model):
-    """The dtype of ``model``'s parameters (float32 unless it was made ``.double()``)."""
-    import torch
-
-    first = next(iter(model.parameters()), None)
-    return torch.float32 if first is None else first.dtype
-
-
-def _tensors(images, labels, dtype):
-    import torch
-
-    X = torch.as_tensor(np.asarray(images), dtype=dtype)
-    if labels is None:
-        return X
-    y = torch.as_tensor(np.asarray(labels, dtype=np.int64))
-    if y.ndim != 1 or y.shape[0] != X.shape[0]:
-        raise ValueError(f"labels must be (N,) with N = {X.shape[0]} images; got shape {tuple(y.shape)}")
-    return X, y
-
-
-class Adam:
-    """Adam (Kingma & Ba, 2015), written out: the same update as ``torch.optim.Adam``
-    with its defaults (no weight decay, no amsgrad), tested equal to it.
-
-    For each parameter ``p`` with gradient ``g``, at step ``t``::
-
-        m = beta1 * m + (1 - beta1) * g            # running mean of the gradient
-        v = beta2 * v + (1 - beta2) * g**2         # running mean of its square
-        p -= lr / (1 - beta1**t) * m / (sqrt(v) / sqrt(1 - beta2**t) + eps)
-
-    Written here rather than taken from ``torch.optim`` because the first
-    ``torch.optim`` optimizer of a session imports torch's compiler stack, about
-    2 s on a laptop, which a lesson that trains a tiny model for 1 s should not pay.
-    """
-
-    def __init__(self, params, lr: float = 1e-3, betas=(0.9, 0.999), eps: float = 1e-8):
-        import torch
-
-        self.params = [p for p in params if p.requires_grad]
-        self.lr, (self.beta1, self.beta2), self.eps = lr, betas, eps
-        self.t = 0
-        self.m = [torch.zeros_like(p) for p in self.params]
-        self.v = [torch.zeros_like(p) for p in self.params]
-
-    def zero_grad(self) -> None:
-        for p in self.params:
-            p.grad = None
-
-    def step(self) -> None:
-        import torch
-
-        self.t += 1
-        c1, c2 = 1 - self.beta1 ** self.t, 1 - self.beta2 ** self.t
-        with torch.no_grad():
-            for p, m, v in zip(self.params, self.m, self.v):
-                if p.grad is None:
-                    continue
-                m.lerp_(p.grad, 1 - self.beta1)
-                v.mul_(self.beta2).addcmul_(p.grad, p.grad, value=1 - self.beta2)
-                denom = (v.sqrt() / math.sqrt(c2)).add_(self.eps)
-                p.addcdiv_(m, denom, value=-self.lr / c1)
-
-
-def train_classifier(model, images, labels, epochs: int = 5, batch_size: int = 64, lr: float = 1e-3,
-                     seed: int = 0, progress: bool = False):
-    """Train ``model`` with Adam and cross-entropy on minibatches; deterministic for a given ``seed``.
-
-    Args:
-        model: a torch module mapping (B, ...) images to (B, classes) logits;
-            the images are given to it in its parameters' dtype. A
-            ``.double()`` model trains in float64 and ends with the same
-            weights, to many digits, on every CPU (float32 results can differ
-            between processors in their last bits, and training amplifies that).
-        images: (N, ...) array; labels: (N,) ints.
-        progress: show a tqdm progress bar over epochs.
-
-    Returns:
-        List of the mean training loss of each epoch.
-    """
-    import torch
-    from torch import nn
-
-    X, y = _tensors(images, labels, _dtype(model))
-    if epochs < 1 or batch_size < 1:
-        raise ValueError(f"train_classifier: epochs and batch_size must be positive; got {epochs} and {batch_size}")
-    generator = torch.Generator().manual_seed(seed)
-    optimizer = Adam(model.parameters(), lr=lr)
-    loss_fn = nn.CrossEntropyLoss()
-    epochs_iter = range(epochs)
-    if progress:
-        from tqdm.auto import tqdm
-
-        epochs_iter = tqdm(epochs_iter, desc="training", unit="epoch")
-    history = []
-    model.train()
-    for _ in epochs_iter:
-        order = torch.randperm(len(y), generator=generator)
-        total = 0.0
-        for start in range(0, len(y), batch_size):
-            idx = order[start:start + batch_size]
-            optimizer.zero_grad()
-            loss = loss_fn(model(X[idx]), y[idx])
-            loss.backward()
-            optimizer.step()
-            total += loss.item() * len(idx)
-        history.append(total / len(y))
-    model.eval()
-    return history
-
-
-def predict(model, images, batch_size: int = 1024) -> np.ndarray:
-    """The class with the largest logit for each image: (N,) int64."""
-    import torch
-
-    X = _tensors(images, None, _dtype(model))
-    with torch.no_grad():
-        out = [model(X[i:i + batch_size]).argmax(dim=1) for i in range(0, len(X), batch_size)]
-    return torch.cat(out).numpy()
-
-
-def accuracy(model, images, labels) -> float:
-    """Fraction of images whose predicted class equals the label."""
-    labels = np.asarray(labels)
-    return float(np.mean(predict(model, images) == labels))

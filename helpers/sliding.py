@@ -246,9 +246,11 @@ def formula_text(input_size, kernel_size, stride=1, padding=0, dilation=1):
     return "\n".join(_axis_text(n, L, kk, ss, a, b, dd) for n, L, kk, ss, (a, b), dd in zip("HW", (H, W), k, s, pads, d))
 
 
-def draw_visits(input_size, kernel_size, stride=1, padding=0, dilation=1, ax=None, title=None):
+def draw_visits(input_size, kernel_size, stride=1, padding=0, dilation=1, ax=None, title=None, vmax=None):
     """Draw :func:`visit_counts` as a grid of numbers, never-visited pixels
-    crossed out in red; returns the axes."""
+    crossed out in red; returns the axes. ``vmax``: the count drawn darkest
+    (default: this grid's largest), so panels that compare counts can share
+    one colour scale from 0."""
     import matplotlib.pyplot as plt
 
     from .plot import show_matrix
@@ -257,6 +259,9 @@ def draw_visits(input_size, kernel_size, stride=1, padding=0, dilation=1, ax=Non
     if ax is None:
         _, ax = plt.subplots(figsize=(0.4 * counts.shape[1] + 0.6, 0.4 * counts.shape[0] + 0.8))
     show_matrix(counts, ax=ax, cmap="Greens", fmt="{:d}")
+    ax.images[0].set_clim(0, counts.max() if vmax is None else vmax)
+    for text, value in zip(ax.texts, counts.ravel()):   # white numbers on the dark half of the shared scale
+        text.set_color("white" if value > (counts.max() if vmax is None else vmax) / 2 else "black")
     for r, c in np.argwhere(counts == 0):
         ax.plot([c - 0.4, c + 0.4], [r - 0.4, r + 0.4], color="red", lw=1.5)
         ax.plot([c - 0.4, c + 0.4], [r + 0.4, r - 0.4], color="red", lw=1.5)

@@ -29,14 +29,14 @@ def _gradient():
 
 
 def _global_average():
-    return ex.FEATURE_MAP.sum() / ex.FEATURE_MAP.size
+    return np.array([channel.sum() / channel.size for channel in ex.FEATURE_MAPS])
 
 
 CHECKS = [
     (ex.check_max_pool, _max_pool, lambda v: v + np.eye(2)),
     (ex.check_output_size, _output_size, lambda v: (v[0], v[1], v[2] + 1, v[3])),
     (ex.check_gradient, _gradient, lambda v: np.roll(v, 1, axis=1)),
-    (ex.check_global_average, _global_average, lambda v: ex.FEATURE_MAP.max()),
+    (ex.check_global_average, _global_average, lambda v: ex.FEATURE_MAPS.mean()),  # one number, not one per channel
 ]
 
 
@@ -67,3 +67,22 @@ def test_exercise_inputs_have_the_promised_ties():
 
 def test_gradient_answer_is_exactly_one_per_window():
     assert _gradient().sum() == 4
+
+
+def _pool_by_loops(x):
+    N, C, H, W = x.shape
+    out = np.empty((N, C, H // 2, W // 2))
+    for n, c, i, j in np.ndindex(*out.shape):
+        out[n, c, i, j] = max(x[n, c, 2 * i, 2 * j], x[n, c, 2 * i, 2 * j + 1], x[n, c, 2 * i + 1, 2 * j], x[n, c, 2 * i + 1, 2 * j + 1])
+    return out
+
+
+def test_max_pool_reshape_checker(capsys):
+    assert ex.check_max_pool_reshape(_pool_by_loops).status == "correct"
+    mixes_channels = lambda x: _pool_by_loops(x).max(axis=1, keepdims=True).repeat(x.shape[1], axis=1)  # noqa: E731
+    assert ex.check_max_pool_reshape(mixes_channels).status == "wrong"
+    no_crop = lambda x: x.reshape(*x.shape[:2], x.shape[2] // 2, 2, x.shape[3] // 2, 2).max(axis=(3, 5))  # noqa: E731
+    verdict = ex.check_max_pool_reshape(no_crop)
+    assert verdict.status == "wrong" and "case 3" in verdict.message and "raised" in verdict.message
+    assert ex.check_max_pool_reshape(...).status == "unanswered"
+    assert any(x.shape[2] % 2 for (x,) in ex.POOL_CASES)

@@ -357,3 +357,32 @@ def test_error_message_names_function_expected_and_got():
         avg_pool2d_backward(np.zeros((1, 2, 3, 4)), X, 2)
     message = str(info.value)
     assert message.startswith("avg_pool2d_backward:") and "(1, 2, 3, 3)" in message and "(1, 2, 3, 4)" in message
+
+
+# ---------------------------------------------------------------- empty stride
+
+@pytest.mark.parametrize("empty", [(), []])
+@pytest.mark.parametrize(
+    "ours, theirs, kwargs",
+    [
+        (avg_pool2d, F.avg_pool2d, {}),
+        (avg_pool2d_naive, F.avg_pool2d, dict(padding=1, count_include_pad=False)),
+        (max_pool2d, F.max_pool2d, {}),
+        (max_pool2d_naive, F.max_pool2d, dict(padding=1, dilation=2)),
+    ],
+)
+def test_empty_stride_means_kernel_size_as_torch(ours, theirs, kwargs, empty):
+    """torch reads stride=() as "not given" (one of its own OpInfo samples): we do too."""
+    x = np.random.default_rng(0).standard_normal((2, 3, 7, 6))
+    expected = theirs(torch.tensor(x), (3, 2), stride=empty, **kwargs).numpy()
+    np.testing.assert_allclose(ours(x, (3, 2), stride=empty, **kwargs), expected, rtol=1e-12, atol=1e-12)
+    assert expected.shape[-2:] == ours(x, (3, 2), stride=None, **kwargs).shape[-2:]
+
+
+def test_empty_stride_backward_matches_torch():
+    x = np.random.default_rng(1).standard_normal((1, 2, 6, 6))
+    g = np.random.default_rng(2).standard_normal((1, 2, 3, 3))
+    for ours, theirs in ((avg_pool2d_backward, F.avg_pool2d), (max_pool2d_backward, F.max_pool2d)):
+        t = torch.tensor(x, requires_grad=True)
+        theirs(t, 2, stride=()).backward(torch.tensor(g))
+        np.testing.assert_allclose(ours(g, x, 2, stride=()), t.grad.numpy(), rtol=1e-12, atol=1e-12)

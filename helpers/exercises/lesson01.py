@@ -10,9 +10,10 @@ from __future__ import annotations
 import numpy as np
 
 from ..checks import check_answer
+from ._coding import check_function
 
 __all__ = [
-    "V1", "V3",
+    "DIST_A", "DIST_B",
     "GROUP_D", "GROUP_E",
     "DENSE_INPUT_SHAPE", "DENSE_HIDDEN",
     "TANH_AT",
@@ -22,11 +23,13 @@ __all__ = [
     "check_dense_parameters",
     "check_derivative",
     "check_forward",
+    "SOFTMAX_CASES",
+    "check_softmax",
 ]
 
-#: Exercise 1.1: the slides' v1 and the "different" v2 (called v3 in the lesson).
-V1 = np.array([0.1, 0.8, 1.3, 0.3, 3.1, 4.2])
-V3 = np.array([2.2, 3.9, 1.6, 2.2, 6.5, 1.0])
+#: Exercise 1.1: two feature vectors the lesson has not compared (its d(v1, v3) is printed above it).
+DIST_A = np.array([0.4, 1.1, 0.0, 2.5, 0.9, 3.0])
+DIST_B = np.array([1.2, 0.3, 0.6, 2.0, 1.4, 2.1])
 
 #: Exercise 1.2: distances between six images, and the threshold.
 GROUP_D = np.array([
@@ -55,13 +58,12 @@ FORWARD_B2 = np.array([0.05, -0.05])
 
 
 def check_distance(answer):
-    """Exercise 1.1: the Euclidean distance d(v1, v3)."""
+    """Exercise 1.1: the Euclidean distance d(DIST_A, DIST_B)."""
     import torch
 
-    expected = torch.dist(torch.tensor(V1), torch.tensor(V3)).item()
+    expected = torch.dist(torch.tensor(DIST_A), torch.tensor(DIST_B)).item()
     return check_answer("1.1 distance", answer, expected, rtol=1e-3,
-                        hint="Square the differences entry by entry, add them up, take the square root "
-                             "(or features.distance(V1, V3)).")
+                        hint="Square the differences entry by entry, add them up, take the square root.")
 
 
 def check_groups(answer):
@@ -72,8 +74,9 @@ def check_groups(answer):
     close = (GROUP_D < GROUP_E) & ~np.eye(len(GROUP_D), dtype=bool)
     expected, _ = connected_components(csr_matrix(close), directed=False)
     return check_answer("1.2 groups", answer, int(expected),
-                        hint="Build the tree (grouping.prim), cut the edges with d >= e, count what is "
-                             "left connected; or call grouping.group_by_similarity and count the labels.")
+                        hint="Keep only the pairs closer than e and follow the chains: each connected piece is "
+                             "one group (an image with no close pair is a group of its own). Or count the labels "
+                             "of grouping.group_by_similarity.")
 
 
 def check_dense_parameters(answer):
@@ -106,3 +109,28 @@ def check_forward(answer):
     expected = F.linear(hidden, t(FORWARD_W2), t(FORWARD_B2)).numpy()
     return check_answer("1.5 forward pass", answer, expected, rtol=1e-5, atol=1e-8,
                         hint="x @ W1.T + b1, then np.tanh, then @ W2.T + b2; the result has shape (2, 2).")
+
+
+def _softmax_cases():
+    rng = np.random.default_rng(11)
+    return [
+        (rng.normal(size=(3, 4)),),                               # a batch of 3 score vectors
+        (np.array([[1000.0, 1001.0, 999.0]]),),                   # huge scores: exp overflows if taken directly
+        (np.array([[-1000.0, -1002.0, -1001.0, -1000.0]]),),      # very negative scores, a tie
+        (rng.normal(scale=5.0, size=(5, 10)),),                   # ten classes, as for digits
+    ]
+
+
+#: Exercise 1.6: the score batches (N, K) the checker feeds to the student's softmax.
+SOFTMAX_CASES = _softmax_cases()
+
+
+def check_softmax(fn):
+    """Exercise 1.6: ``fn(scores)`` for (N, K) scores must equal ``torch.softmax(scores, dim=1)``,
+    also for scores in the thousands (a stable softmax subtracts each row's maximum first)."""
+    import torch
+
+    return check_function("1.6 softmax", fn, SOFTMAX_CASES,
+                          lambda z: torch.softmax(torch.tensor(z), dim=1).numpy(), rtol=1e-9, atol=1e-12,
+                          hint="exp(z - max of the row) / its row sum; np.exp(1000) is inf, so subtract the max first "
+                               "(keepdims=True keeps the shapes lined up).")

@@ -12,10 +12,12 @@ import torch.nn.functional as F
 
 from ..checks import check_answer
 from ..kernels import gallery
-from ..lecture import KERNEL_B
 
 __all__ = [
-    "check_divisor_b",
+    "SMOOTH_KERNEL",
+    "check_divisor",
+    "learning_pair",
+    "check_learned_kernel",
     "check_shift_kernel",
     "check_zero_border",
     "check_zero_sum_kernels",
@@ -23,14 +25,24 @@ __all__ = [
 ]
 
 
-def check_divisor_b(answer):
-    """2.1: the number to divide the lecture's kernel (b) by so that it keeps brightness."""
-    expected = int(torch.as_tensor(KERNEL_B).sum().item())
+#: Exercise 2.1: a smoothing kernel the lesson has not shown (a 5x5 binomial-like bell).
+SMOOTH_KERNEL = np.array([
+    [1, 2, 3, 2, 1],
+    [2, 5, 7, 5, 2],
+    [3, 7, 12, 7, 3],
+    [2, 5, 7, 5, 2],
+    [1, 2, 3, 2, 1],
+])
+
+
+def check_divisor(answer):
+    """2.1: the number to divide SMOOTH_KERNEL by so that it keeps brightness."""
+    expected = int(torch.as_tensor(SMOOTH_KERNEL).sum().item())
     return check_answer(
-        "2.1 normalise (b)",
+        "2.1 normalise a kernel",
         answer,
         expected,
-        hint="Brightness is kept when the weights add up to 1; add up all 25 entries of (b), e.g. KERNEL_B.sum().",
+        hint="Brightness is kept when the weights add up to 1: add up all 25 entries, e.g. ex.SMOOTH_KERNEL.sum().",
     )
 
 
@@ -91,4 +103,40 @@ def check_separable_saving(answer, height: int = 128, width: int = 128, size: in
         hint=f"Per output pixel: {size}x{size} multiplications in 2-D, {size} + {size} in two 1-D passes. Multiply the difference by the number of output pixels.",
         rtol=0,
         atol=0.5,
+    )
+
+
+#: Exercise 2.6: the unknown 3x3 filter that made the output photos (not shown in the lesson).
+_UNKNOWN = np.array([[0.5, 1.0, 0.0], [-1.0, 0.25, 1.0], [0.0, -1.0, -0.5]])
+
+
+def learning_pair(size: int = 40):
+    """Exercise 2.6: ``(inputs, outputs)``, float64 arrays of shapes (3, 1, size, size) and
+    (3, 1, size - 2, size - 2): three grey photos, and what an unknown 3x3 filter made of them
+    (``F.conv2d`` without padding)."""
+    from ..data import photo, to_nchw
+
+    x = np.concatenate([to_nchw(photo(name, gray=True, size=(size, size))) for name in ("astronaut", "coffee", "brick")])
+    y = F.conv2d(torch.tensor(x), torch.tensor(_UNKNOWN)[None, None]).numpy()
+    return x, y
+
+
+def check_learned_kernel(answer):
+    """2.6: the 3x3 kernel that maps ``learning_pair()``'s inputs to its outputs.
+
+    The expected kernel is not read from the filter that made the pair: it is
+    the least-squares solution, with torch, of "every 3x3 window (F.unfold)
+    times the kernel = the output pixel", which is exact because the outputs
+    were made by a 3x3 filter."""
+    x, y = learning_pair()
+    windows = F.unfold(torch.tensor(x), 3).transpose(1, 2).reshape(-1, 9)   # (N * L, 9)
+    expected = torch.linalg.lstsq(windows, torch.tensor(y).reshape(-1, 1)).solution.reshape(3, 3).numpy()
+    return check_answer(
+        "2.6 learn a kernel",
+        answer,
+        expected,
+        rtol=0,
+        atol=0.02,
+        hint="Start from zeros, minimise F.mse_loss(F.conv2d(x, weight), y) with torch.optim.Adam (lr 0.1) for a few "
+             "hundred steps, and answer weight[0, 0] as a (3, 3) array (weight.detach().numpy()).",
     )

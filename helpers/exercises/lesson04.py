@@ -13,6 +13,7 @@ import warnings
 import numpy as np
 
 from ..checks import check_answer
+from ._coding import check_function
 
 __all__ = [
     "SIZE_CASE",
@@ -23,14 +24,17 @@ __all__ = [
     "check_same_padding",
     "check_never_visited",
     "check_even_same_padding",
+    "FIELD_CASES",
+    "check_receptive_field",
 ]
 
 #: Exercise 4.1: a non-square input through a 5x5 kernel, stride 2, padding 1.
 SIZE_CASE = {"input_size": (28, 40), "kernel_size": 5, "stride": 2, "padding": 1, "dilation": 1}
 #: Exercise 4.2: which padding keeps a 32x32 input 32x32 under a 5x5 kernel (stride 1)?
 SAME_CASE = {"input_size": 32, "kernel_size": 5}
-#: Exercise 4.3: the lecture's 7x7 input, 3x3 kernel, stride 3.
-STRIDE_CASE = {"input_size": 7, "kernel_size": 3, "stride": 3}
+#: Exercise 4.3: a case the lesson has not counted: a 10x10 input, a 2x2 kernel, stride 3
+#: (the stride is larger than the kernel, so the windows leave gaps between them).
+STRIDE_CASE = {"input_size": 10, "kernel_size": 2, "stride": 3}
 #: Exercise 4.4: torch's padding="same" for a 4x4 kernel with dilation 3 (an odd total of zeros).
 EVEN_CASE = {"kernel_size": 4, "dilation": 3}
 
@@ -104,3 +108,39 @@ def check_even_same_padding(answer):
         hint="The dilated kernel spans d(k-1) + 1 pixels, so 'same' needs d(k-1) zeros per axis in all; "
              "that total is odd here. Which side gets the extra zero in torch?",
     )
+
+
+#: Exercise 4.5: stacks of layers, each a list of (kernel_size, stride, dilation), first layer first.
+FIELD_CASES = [
+    ([(3, 1, 1)],),
+    ([(3, 1, 1), (3, 1, 1), (3, 1, 1), (3, 1, 1)],),
+    ([(5, 2, 1), (3, 2, 1), (3, 1, 1)],),
+    ([(3, 1, 1), (3, 1, 2), (3, 1, 4)],),
+    ([(7, 2, 1), (3, 2, 1), (3, 1, 2), (2, 2, 1)],),
+]
+
+
+def _field_by_autograd(layers):
+    """The receptive field of one output of the stack, measured: the width of the input region whose
+    gradient is non-zero (all-ones kernels, so no contribution cancels)."""
+    import torch
+    import torch.nn.functional as F
+
+    size = 1
+    for k, s, d in layers:
+        size = size * s + d * (k - 1) + 8
+    x = torch.zeros(1, 1, 1, size, dtype=torch.float64, requires_grad=True)
+    y = x
+    for k, s, d in layers:
+        y = F.conv2d(y, torch.ones(1, 1, 1, k, dtype=torch.float64), stride=(1, s), dilation=(1, d))
+    y[0, 0, 0, y.shape[-1] // 2].backward()
+    read = torch.nonzero(x.grad[0, 0, 0]).flatten()
+    return int(read.max() - read.min() + 1)
+
+
+def check_receptive_field(fn):
+    """4.5: ``fn(layers)`` must give each stack's receptive field (one axis, in input pixels),
+    which the checker measures with autograd."""
+    return check_function("4.5 receptive field", fn, FIELD_CASES, _field_by_autograd, rtol=0, atol=0,
+                          hint="Start with r = 1 and jump = 1 (input pixels between neighbouring outputs). For each "
+                               "layer in order: r += d * (k - 1) * jump, then jump *= s.")

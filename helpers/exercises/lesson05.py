@@ -10,16 +10,19 @@ from __future__ import annotations
 import numpy as np
 
 from ..checks import check_answer
+from ._coding import check_function
 
 __all__ = [
     "GRID",
     "LAYER_CASE",
     "TIE_GRID",
-    "FEATURE_MAP",
+    "FEATURE_MAPS",
     "check_max_pool",
     "check_output_size",
     "check_gradient",
     "check_global_average",
+    "POOL_CASES",
+    "check_max_pool_reshape",
 ]
 
 #: Exercise 5.1: a new 4x4 input, to max-pool 2x2 with stride 2 by hand.
@@ -38,11 +41,17 @@ TIE_GRID = np.array([
     [0, 9, 6, 2],
     [9, 1, 2, 6],
 ])
-#: Exercise 5.4: a 3x5 feature map for global average pooling.
-FEATURE_MAP = np.array([
-    [0.0, 1.0, 3.0, 0.0, 2.0],
-    [4.0, 0.0, 0.0, 1.0, 0.0],
-    [2.0, 5.0, 0.0, 0.0, 3.0],
+#: Exercise 5.4: three 3x5 feature maps (C, H, W) for global average pooling, one number per channel.
+FEATURE_MAPS = np.array([
+    [[0.0, 1.0, 3.0, 0.0, 2.0],
+     [4.0, 0.0, 0.0, 1.0, 0.0],
+     [2.0, 5.0, 0.0, 0.0, 3.0]],
+    [[1.0, 1.0, 0.0, 0.0, 0.0],
+     [0.0, 2.0, 6.0, 0.0, 0.0],
+     [0.0, 0.0, 0.0, 4.0, 1.0]],
+    [[0.0, 0.0, 0.0, 0.0, 0.0],
+     [0.0, 0.0, 9.0, 0.0, 0.0],
+     [0.0, 0.0, 0.0, 0.0, 6.0]],
 ])
 
 
@@ -93,11 +102,31 @@ def check_gradient(answer):
 
 
 def check_global_average(answer):
-    """5.4: the global average pooling of :data:`FEATURE_MAP`: one number."""
+    """5.4: the global average pooling of :data:`FEATURE_MAPS`: a (C,) array, one mean per channel."""
     import torch.nn.functional as F
 
-    expected = float(F.adaptive_avg_pool2d(_t(FEATURE_MAP)[None, None], 1).item())
+    expected = F.adaptive_avg_pool2d(_t(FEATURE_MAPS)[None], 1).reshape(-1).numpy()
     return check_answer(
         "5.4 global average pooling", answer, expected,
-        hint="Global average pooling is adaptive average pooling to a 1x1 output: the mean of all the entries.",
+        hint="Global average pooling is adaptive average pooling to a 1x1 output, channel by channel: one mean per "
+             "channel, so 3 numbers (average over the last two axes).",
     )
+
+
+def _pool_cases():
+    rng = np.random.default_rng(5)
+    return [(rng.normal(size=shape),) for shape in [(1, 1, 4, 4), (2, 3, 6, 8), (1, 4, 7, 9), (3, 2, 5, 2)]]
+
+
+#: Exercise 5.5: the (N, C, H, W) inputs the checker pools (odd sizes included: the last row/column is dropped).
+POOL_CASES = _pool_cases()
+
+
+def check_max_pool_reshape(fn):
+    """5.5: ``fn(x)`` must equal ``F.max_pool2d(x, 2)`` for every (N, C, H, W) input in :data:`POOL_CASES`."""
+    import torch.nn.functional as F
+
+    return check_function("5.5 multi-channel max pooling", fn, POOL_CASES,
+                          lambda x: F.max_pool2d(_t(x), 2).numpy(), rtol=0, atol=0,
+                          hint="Crop to even sizes first (x[:, :, :H - H % 2, :W - W % 2]: floor drops the last "
+                               "row/column), then reshape to (N, C, H//2, 2, W//2, 2) and take the max over axes (3, 5).")

@@ -58,7 +58,7 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
     Args:
         input: (N, C, H, W) or unbatched (C, H, W) array.
         kernel_size: ``k`` or ``(kH, kW)``.
-        stride: int or pair; ``None`` (default) means ``kernel_size``.
+        stride: int or pair; ``None`` (default) or an empty ``()`` means ``kernel_size``, as torch.
         padding: int or pair of zero padding, at most half the kernel.
         ceil_mode: round the output size up (see :mod:`helpers.ops.pool`).
         count_include_pad: divide by the window size counting the zero

@@ -41,12 +41,15 @@ class PoolGeometry(NamedTuple):
 def pool_setup(fn, input, kernel_size, stride, padding, dilation, ceil_mode, *, name="input"):
     """Check the arguments of a pooling op.
 
-    Returns ``(x, unbatched, geometry)`` where ``x`` is the (N, C, H, W) input
+    ``stride`` None or empty (``()``, ``[]``) means ``kernel_size``, as in
+    torch. Returns ``(x, unbatched, geometry)`` where ``x`` is the (N, C, H, W) input
     cast to the compute dtype (float dtypes kept, integers -> float64).
     """
     x, unbatched = as_batched(input, name, fn)
     kH, kW = pair(kernel_size, "kernel_size", fn)
-    sH, sW = (kH, kW) if stride is None else pair(stride, "stride", fn)
+    # torch reads an empty stride (``()`` or ``[]``) as "not given", like None: one stride per window
+    no_stride = stride is None or (isinstance(stride, (tuple, list)) and len(stride) == 0)
+    sH, sW = (kH, kW) if no_stride else pair(stride, "stride", fn)
     pH, pW = pair(padding, "padding", fn, minimum=0)
     dH, dW = pair(dilation, "dilation", fn)
     ceil_mode = check_flag(ceil_mode, "ceil_mode", fn)

@@ -82,7 +82,7 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     Args:
         input: (N, C, H, W) or unbatched (C, H, W) array.
         kernel_size: ``k`` or ``(kH, kW)``.
-        stride: int or pair; ``None`` (default) means ``kernel_size``.
+        stride: int or pair; ``None`` (default) or an empty ``()`` means ``kernel_size``, as torch.
         padding: int or pair, at most half the kernel; padded positions count
             as ``-inf`` (they are never the maximum).
         dilation: int or pair: gap between the window's elements.

@@ -17,6 +17,7 @@ import numpy as np
 
 from .. import sliding
 from ..ops import conv2d
+from ._common import bench_toggles, stepping_explorer
 
 __all__ = ["SMALL", "explorer_values", "render_view", "conv_explorer", "bench_steps"]
 
@@ -191,68 +192,30 @@ def conv_explorer(height=7, width=7, kernel_size=3, stride=1, padding=0, dilatio
         "step": widgets.IntSlider(value=0, min=0, max=0, description="step", style=style, layout=lay),
         "play": widgets.Play(value=0, min=0, max=0, interval=700, description="play"),
     }
-    widgets.jslink((c["play"], "value"), (c["step"], "value"))
-    view = widgets.HTML()
-    view.add_class("cnn-widget-view")
-    message = widgets.HTML()
-    message.add_class("cnn-widget-message")
-    state = {"busy": False}
 
     def settings():
         mode = c["padding_mode"].value
         return (c["height"].value, c["width"].value, c["kernel_size"].value, c["stride"].value,
                 c["padding"].value if mode == "number" else mode, c["dilation"].value)
 
-    def redraw(_=None):
-        if state["busy"]:
-            return
-        body, msg = render_view(*settings(), step=c["step"].value)
-        view.value = body
-        message.value = f'<span style="color:#c0392b">{_html.escape(msg)}</span>' if msg else ""
-
-    def on_settings(_=None):
+    def count_steps():
         H, W, k, s, p, d = settings()
-        c["padding"].disabled = c["padding_mode"].value != "number"
         bad = sliding.check_settings((H, W), k, s, p, d)
-        steps = 1 if bad else int(np.prod(sliding.output_size((H, W), k, s, p, d)))
-        state["busy"] = True
-        try:
-            for w in (c["step"], c["play"]):
-                w.max = steps - 1
-                w.value = steps - 1            # show the finished output; play restarts from 0
-                w.disabled = bool(bad)
-        finally:
-            state["busy"] = False
-        redraw()
+        return (1 if bad else int(np.prod(sliding.output_size((H, W), k, s, p, d)))), bad
 
-    for name in ("height", "width", "kernel_size", "stride", "padding", "padding_mode", "dilation"):
-        c[name].observe(on_settings, names="value")
-    c["step"].observe(redraw, names="value")
+    def padding_slider_only_for_numbers():
+        c["padding"].disabled = c["padding_mode"].value != "number"
 
-    controls = widgets.HBox([
-        widgets.VBox([c["height"], c["width"], c["kernel_size"], c["dilation"]]),
-        widgets.VBox([c["stride"], c["padding"], c["padding_mode"], widgets.HBox([c["play"], c["step"]])]),
-    ])
-    root = widgets.VBox([controls, message, view])
-    root.add_class("cnn-widget")
-    root.controls, root.view, root.message = c, view, message
-    on_settings()
-    return root
+    return stepping_explorer(
+        c, ("height", "width", "kernel_size", "stride", "padding", "padding_mode", "dilation"),
+        [[c["height"], c["width"], c["kernel_size"], c["dilation"]],
+         [c["stride"], c["padding"], c["padding_mode"], widgets.HBox([c["play"], c["step"]])]],
+        render=lambda step: render_view(*settings(), step=step), count_steps=count_steps,
+        before_count=padding_slider_only_for_numbers)
 
 
 def bench_steps(widget):
     """Zero-argument callables, each changing one control of a
     :func:`conv_explorer` by one notch (back and forth), for a benchmark to time."""
-    c = widget.controls
-
-    def toggle(name, a, b):
-        def change():
-            c[name].value = b if c[name].value == a else a
-        change.__name__ = f"{name}_{a}_{b}"
-        return change
-
-    def next_step():
-        c["step"].value = (c["step"].value + 1) % (c["step"].max + 1)
-
-    return [next_step, toggle("height", 7, 8), toggle("width", 7, 9), toggle("kernel_size", 3, 5),
-            toggle("stride", 1, 2), toggle("padding", 0, 1), toggle("dilation", 1, 2)]
+    return bench_toggles(widget, [("height", 7, 8), ("width", 7, 9), ("kernel_size", 3, 5), ("stride", 1, 2),
+                                  ("padding", 0, 1), ("dilation", 1, 2)])

@@ -18,6 +18,7 @@ import numpy as np
 
 from .. import pooling_demo as pd
 from ..lecture import POOL_INPUT
+from ._common import bench_toggles, stepping_explorer
 
 __all__ = ["explorer_inputs", "pool_values", "render_view", "pool_explorer", "bench_steps"]
 
@@ -229,70 +230,26 @@ def pool_explorer(input="lecture 4×4", kernel_size=2, stride=2, padding=0, mode
                                   layout=widgets.Layout(width="230px")),
         "play": widgets.Play(value=0, min=0, max=0, interval=800, description="play"),
     }
-    widgets.jslink((c["play"], "value"), (c["step"], "value"))
-    view = widgets.HTML()
-    view.add_class("cnn-widget-view")
-    message = widgets.HTML()
-    message.add_class("cnn-widget-message")
-    state = {"busy": False}
 
     def settings():
         return dict(x=inputs[c["input"].value], kernel_size=c["kernel_size"].value, stride=c["stride"].value,
                     padding=c["padding"].value, mode=c["mode"].value, ceil_mode=c["ceil_mode"].value)
 
-    def redraw(_=None):
-        if state["busy"]:
-            return
-        body, msg = render_view(**settings(), step=c["step"].value)
-        view.value = body
-        message.value = f'<span style="color:#c0392b">{_html.escape(msg)}</span>' if msg else ""
-
-    def on_settings(_=None):
+    def count_steps():
         st = settings()
-        bad = pd.check_pool_settings(st["x"].shape, st["kernel_size"], st["stride"], st["padding"], st["ceil_mode"])
-        steps = 1 if bad else len(pd.pool_windows(st["x"].shape, st["kernel_size"], st["stride"], st["padding"],
-                                                  st["ceil_mode"]))
-        state["busy"] = True
-        try:
-            for wd in (c["step"], c["play"]):
-                if wd.value > steps - 1:
-                    wd.value = steps - 1
-                wd.max = steps - 1
-                wd.value = steps - 1  # show the finished output; play restarts from 0
-                wd.disabled = bool(bad)
-        finally:
-            state["busy"] = False
-        redraw()
+        geometry = (st["x"].shape, st["kernel_size"], st["stride"], st["padding"], st["ceil_mode"])
+        bad = pd.check_pool_settings(*geometry)
+        return (1 if bad else len(pd.pool_windows(*geometry))), bad
 
-    for name in ("input", "mode", "kernel_size", "stride", "padding", "ceil_mode"):
-        c[name].observe(on_settings, names="value")
-    c["step"].observe(redraw, names="value")
-
-    controls = widgets.HBox([
-        widgets.VBox([c["input"], c["mode"], c["ceil_mode"]]),
-        widgets.VBox([c["kernel_size"], c["stride"], c["padding"], widgets.HBox([c["play"], c["step"]])]),
-    ])
-    root = widgets.VBox([controls, message, view])
-    root.add_class("cnn-widget")
-    root.controls, root.view, root.message = c, view, message
-    on_settings()
-    return root
+    return stepping_explorer(
+        c, ("input", "mode", "kernel_size", "stride", "padding", "ceil_mode"),
+        [[c["input"], c["mode"], c["ceil_mode"]],
+         [c["kernel_size"], c["stride"], c["padding"], widgets.HBox([c["play"], c["step"]])]],
+        render=lambda step: render_view(**settings(), step=step), count_steps=count_steps)
 
 
 def bench_steps(widget):
     """Zero-argument callables, each changing one control of a
     :func:`pool_explorer` by one notch (back and forth), for a benchmark to time."""
-    c = widget.controls
-
-    def toggle(name, a, b):
-        def change():
-            c[name].value = b if c[name].value == a else a
-        change.__name__ = f"{name}_{a}_{b}"
-        return change
-
-    def next_step():
-        c["step"].value = (c["step"].value + 1) % (c["step"].max + 1)
-
-    return [next_step, toggle("kernel_size", 2, 3), toggle("stride", 2, 1), toggle("padding", 0, 1),
-            toggle("mode", "max", "avg"), toggle("ceil_mode", False, True),
-            toggle("input", "lecture 4×4", "random 7×7")]
+    return bench_toggles(widget, [("kernel_size", 2, 3), ("stride", 2, 1), ("padding", 0, 1), ("mode", "max", "avg"),
+                                  ("ceil_mode", False, True), ("input", "lecture 4×4", "random 7×7")])
