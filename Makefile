@@ -33,6 +33,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(VENV)/bin/python benchmarks/bench_conv.py
 	$(VENV)/bin/python benchmarks/bench_pool.py
+	$(VENV)/bin/python benchmarks/bench_nn.py
 	$(VENV)/bin/python benchmarks/bench_widgets.py
 
 clean:
