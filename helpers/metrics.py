@@ -21,6 +21,7 @@ __all__ = [
     "match_detections",
     "average_precision",
     "detection_scores",
+    "best_f1_threshold",
     "centre_error",
     "success_rate",
 ]
@@ -169,6 +170,21 @@ def detection_scores(detections, true_boxes, iou_threshold: float = 0.5, score_t
         "recall": float(tp[kept].sum() / n_true),
         "ap": average_precision(s, tp, n_true),
     }
+
+
+def best_f1_threshold(detections, true_boxes, iou_threshold: float = 0.5) -> float:
+    """The score threshold that maximises F1 = 2PR / (P + R) over a set of
+    images (choose it on training images, then use it on test images).
+    ``detections`` and ``true_boxes`` as in :func:`detection_scores`."""
+    s = np.concatenate([np.asarray(sc, dtype=np.float64) for _, sc in detections])
+    if not len(s):
+        raise ValueError("best_f1_threshold: there are no detections to choose a threshold from")
+    tp = np.concatenate([match_detections(b, sc, t, iou_threshold) for (b, sc), t in zip(detections, true_boxes)])
+    n_true = sum(len(t) for t in true_boxes)
+    order = np.argsort(-s, kind="stable")
+    hits = np.cumsum(tp[order])
+    f1 = 2 * hits / (np.arange(1, len(s) + 1) + n_true)
+    return float(s[order][int(np.argmax(f1))])
 
 
 def centre_error(pred, true) -> np.ndarray:

@@ -26,6 +26,7 @@ __all__ = [
     "downscale",
     "bicubic_upscale",
     "random_holes",
+    "apply",
 ]
 
 #: Photos the networks learn from, and the held-out photos they are measured on.
@@ -107,3 +108,22 @@ def random_holes(shape, n_holes: int, size: int, rng) -> np.ndarray:
             i, j = rng.integers(H - size + 1), rng.integers(W - size + 1)
             m[i:i + size, j:j + size] = True
     return mask[0] if len(shape) == 2 else mask
+
+
+def apply(model, image) -> np.ndarray:
+    """Run a trained image-to-image ``model`` on one image without gradients.
+
+    ``image``: (H, W), or (C_in, H, W) for a net with several input channels;
+    it is given to the model as (1, C_in, H, W) in the model's dtype. Returns
+    the first output channel, (H_out, W_out) float64.
+    """
+    import torch
+
+    from .train import model_dtype
+
+    x = np.asarray(image, dtype=np.float64)
+    if x.ndim not in (2, 3):
+        raise ValueError(f"apply: image must be (H, W) or (C_in, H, W); got shape {x.shape}")
+    t = torch.as_tensor(x, dtype=model_dtype(model)).reshape(1, -1, *x.shape[-2:])
+    with torch.no_grad():
+        return model.eval()(t)[0, 0].double().numpy()
