@@ -113,6 +113,10 @@ def template_detect(image, templates, border: int = 2, min_score: float = 0.3, i
     from skimage.feature import match_template, peak_local_max
 
     image = np.asarray(image, dtype=np.float64)
+    if image.ndim != 2:
+        raise ValueError(f"template_detect: image must be one grey (H, W) image; got shape {image.shape}")
+    if not templates or any(np.ndim(t) != 2 or min(np.shape(t)) > min(image.shape) for t in templates):
+        raise ValueError("template_detect: templates must be a non-empty list of (hT, wT) arrays no larger than the image")
     boxes, scores = [], []
     for tpl in templates:
         hT, wT = tpl.shape

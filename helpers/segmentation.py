@@ -23,7 +23,7 @@ def extent_class(extent: float) -> int:
     return 2 if extent >= 0.9 else 1 if extent >= 0.7 else 3
 
 
-def otsu_segment(image, min_area: int = 12, smooth: float = 0.7, polarity: str = "both") -> np.ndarray:
+def otsu_segment(image, min_area: int = 12, max_area: int = 150, smooth: float = 0.7, polarity: str = "both") -> np.ndarray:
     """Label every pixel of a grey (H, W) image: (H, W) int64, 0 = background.
 
     Gaussian smoothing (``smooth`` px); with ``polarity="bright"`` the Otsu
@@ -32,8 +32,10 @@ def otsu_segment(image, min_area: int = 12, smooth: float = 0.7, polarity: str =
     (``skimage.filters.threshold_multiotsu``) keeps what is darker than the
     lower threshold and what is brighter than the upper one (the objects of
     :func:`helpers.scenes.make_scenes` are bright or dark). Then connected components
-    (``skimage.measure.label``); components smaller than ``min_area`` pixels
-    are background, the others get :func:`extent_class` of their extent
+    (``skimage.measure.label``); components smaller than ``min_area`` or
+    larger than ``max_area`` pixels (the default fits the lesson's shapes:
+    the largest, a 12x12 square, has 144 pixels) are background, the others get
+    :func:`extent_class` of their extent
     (``skimage.measure.regionprops``).
     """
     from scipy.ndimage import gaussian_filter
@@ -54,7 +56,7 @@ def otsu_segment(image, min_area: int = 12, smooth: float = 0.7, polarity: str =
         parts = [smoothed < low, smoothed > high]
     for fg in parts:
         for region in regionprops(label(fg)):
-            if region.area >= min_area:
+            if min_area <= region.area <= max_area:
                 rows, cols = region.coords.T
                 out[rows, cols] = extent_class(region.extent)
     return out

@@ -102,6 +102,10 @@ def tracking_pairs(videos, n: int, rng, template_size: int = 15, search_size: in
         the top-left (T, T) of channel 1; y (n,) int64: the index, in the
         row-major (R, R) response, of the placement centred on the target.
     """
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"tracking_pairs: n must be a positive int; got {n!r}")
+    if not videos:
+        raise ValueError("tracking_pairs: videos must be a non-empty list of helpers.scenes.Video")
     T, S = template_size, search_size
     R = S - T + 1
     if max_shift > (R - 1) // 2:

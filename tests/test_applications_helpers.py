@@ -107,3 +107,18 @@ def test_tracking_pairs_labels_point_at_the_target():
     label = [np.unravel_index(k, (R, R)) for k in y]
     off = np.abs(np.array(best) - np.array(label)).max(axis=1)
     assert np.mean(off <= 1) >= 0.9
+
+
+def test_bad_input_is_named():
+    with pytest.raises(ValueError, match="template_detect: image"):
+        detection.template_detect(np.zeros((2, 8, 8)), detection.shape_templates())
+    with pytest.raises(ValueError, match="decode_centres"):
+        detection.decode_centres(np.zeros((2, 4, 4)))
+    with pytest.raises(ValueError, match="centre_targets"):
+        detection.centre_targets([np.zeros((0, 4))], (15, 16))
+    with pytest.raises(ValueError, match="tracking_pairs: n"):
+        tracking.tracking_pairs([scenes.make_video(frames=4)], 0, np.random.default_rng(0))
+    with pytest.raises(ValueError, match="track: frames"):
+        tracking.track(np.zeros((8, 8)), (4, 4), tracking.ncc_response)
+    with pytest.raises(ValueError, match="grey_photos"):
+        rs.grey_photos(["not a photo"])
