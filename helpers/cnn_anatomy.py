@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 
 from .ops.shape import conv_output_size
+from .receptive_field import leaf_layers
 
 __all__ = ["layer_table", "measured_table", "format_table"]
 
@@ -33,13 +34,6 @@ _NO_WEIGHTS = ("ReLU", "LeakyReLU", "ELU", "GELU", "SiLU", "Sigmoid", "Tanh", "S
 
 def _pair(v):
     return (v, v) if isinstance(v, int) else tuple(v)
-
-
-def _leaves(model):
-    leaves = [(name, m) for name, m in model.named_modules() if name and not list(m.children())]
-    if not leaves:
-        raise ValueError(f"layer_table: model has no layers; got {type(model).__name__}")
-    return leaves
 
 
 def _check_shape(input_shape, fn):
@@ -66,7 +60,7 @@ def layer_table(model, input_shape):
     """
     shape = _check_shape(input_shape, "layer_table")
     rows = []
-    for name, m in _leaves(model):
+    for name, m in leaf_layers(model, "layer_table"):
         kind = type(m).__name__
         params = macs = 0
         if kind == "Conv2d":
@@ -112,7 +106,7 @@ def measured_table(model, input_shape):
     from torch.utils.flop_counter import FlopCounterMode
 
     shape = _check_shape(input_shape, "measured_table")
-    leaves = _leaves(model)
+    leaves = leaf_layers(model, "measured_table")
     shapes, handles = {}, []
     for name, m in leaves:
         handles.append(m.register_forward_hook(lambda mod, i, out, name=name: shapes.__setitem__(name, tuple(out.shape[1:]))))

@@ -42,11 +42,12 @@ def _pair(v):
     return (v, v) if isinstance(v, int) else tuple(v)
 
 
-def _leaves(model):
-    """(name, module) of every leaf module, in order (nested Sequentials flattened)."""
+def leaf_layers(model, fn: str = "receptive_fields"):
+    """(name, module) of every leaf module, in order (nested Sequentials flattened);
+    ``fn`` names the caller in the error for a model without layers."""
     leaves = [(name, m) for name, m in model.named_modules() if name and not list(m.children())]
     if not leaves:
-        raise ValueError(f"receptive_fields: model has no layers; got {type(model).__name__}")
+        raise ValueError(f"{fn}: model has no layers; got {type(model).__name__}")
     return leaves
 
 
@@ -90,7 +91,7 @@ def receptive_fields(model, input_size):
     H, W = _pair(int(input_size) if isinstance(input_size, (int, np.integer)) else input_size)
     r, j, start = 1, 1, 0.0
     rows = []
-    for name, module in _leaves(model):
+    for name, module in leaf_layers(model):
         kind = type(module).__name__
         if kind in _ENDS:
             break

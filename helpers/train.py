@@ -142,10 +142,18 @@ def _prepare(x, y, dtype, device):
 
 
 def _correct(output, y):
-    """How many predictions are right, or None when accuracy does not apply (float targets)."""
+    """How many samples' predictions are right, or None when accuracy does not apply (float targets).
+
+    For class maps (targets (N, H, W) of class indices, outputs (N, classes, H, W):
+    segmentation) each sample counts with the fraction of its pixels that are right,
+    so the accuracy is the mean per-pixel accuracy.
+    """
     if y.is_floating_point() or output.ndim != y.ndim + 1:
         return None
-    return int((output.argmax(dim=1) == y).sum())
+    right = output.argmax(dim=1) == y
+    if y.ndim == 1:
+        return int(right.sum())
+    return float(right.double().mean(dim=tuple(range(1, y.ndim))).sum())
 
 
 def _loader(data, name, batch_size, generator):

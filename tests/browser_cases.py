@@ -94,6 +94,8 @@ CASES: dict[str, Case] = {
     # cnn_at_work: test digit, shift x, shift y, rotate (sliders) and the drawing
     # canvas; no impossible setting (every slider position is a valid input)
     "06_cnn": Case(draw=DRAWN_DIGITS),
+    # the same drawing widget with lesson 09's trained model
+    "09_pytorch_workflow": Case(draw=DRAWN_DIGITS),
 }
 
 #: Used when the lessons folder is overridden (CNN_COURSE_BROWSER_LESSONS) with the
@@ -102,4 +104,6 @@ SCRATCH_CASES: dict[str, Case] = {
     "01_scratch": Case(impossible=[Impossible({"kernel size": 9}, why="kernel larger than the image")]),
     # a scratch copy of lesson 06's widget cell: cnn_at_work(model, test_images, test_labels)
     "06_cnn": Case(draw=DRAWN_DIGITS),
+    # the same drawing widget with lesson 09's trained model
+    "09_pytorch_workflow": Case(draw=DRAWN_DIGITS),
 }

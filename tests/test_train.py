@@ -189,3 +189,15 @@ def test_models_have_their_documented_sizes():
         digit_cnn(image_size=30)
     with pytest.raises(TypeError, match="channels must be a pair"):
         digit_cnn(channels=8)
+
+
+def test_class_maps_get_the_mean_per_pixel_accuracy():
+    g = torch.Generator().manual_seed(0)
+    X = torch.rand(12, 1, 5, 5, generator=g, dtype=torch.float64)
+    y = (X[:, 0] > 0.5).long()                      # (N, H, W) class indices
+    model = nn.Conv2d(1, 2, 1).double()
+    history = train.fit(model, (X, y), val=(X, y), epochs=3, lr=0.05, progress=False)
+    with torch.no_grad():
+        direct = float((model(X).argmax(1) == y).double().mean())
+    assert all(0.0 <= a <= 1.0 for a in history.train_accuracy + history.val_accuracy)
+    assert train.evaluate(model, (X, y))[1] == pytest.approx(direct)
