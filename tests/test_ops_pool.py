@@ -8,6 +8,7 @@ import torch.nn.functional as F
 from hypothesis import given
 from hypothesis import strategies as st
 
+from helpers.backprop_demo import numerical_gradient  # central differences (lesson 10), tested there
 from helpers.ops import (
     avg_pool2d,
     avg_pool2d_backward,
@@ -198,19 +199,6 @@ def test_max_pool2d_dtypes_and_unbatched():
     assert max_pool2d(pixels.astype(np.float32), 2).dtype == np.float32
     assert max_pool2d_naive(pixels, 2).dtype == np.float64
     assert max_pool2d_backward(np.ones((2, 3, 3)), pixels, 2).dtype == np.float64
-
-
-def numerical_gradient(f, x, eps=1e-6):
-    grad = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        old = x[i]
-        x[i] = old + eps
-        up = f(x)
-        x[i] = old - eps
-        down = f(x)
-        x[i] = old
-        grad[i] = (up - down) / (2 * eps)
-    return grad
 
 
 @pytest.mark.parametrize(
